@@ -1,0 +1,1 @@
+"""Answers: pure functions from a snapshot (and the question) to a reply document."""

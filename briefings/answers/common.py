@@ -1,0 +1,78 @@
+"""Small pieces every answer uses: source names, "as of" footers, suggestions."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from briefings.facts import Fact, Sourced
+from briefings.reply import Line, Part, Span, line, u
+from briefings.snapshot import Snapshot
+from briefings.when import When
+
+
+def sources_text(snapshot: Snapshot, keys: Iterable[str]) -> str:
+    """`SOHR`, or `Turkish Foreign Ministry via News report of 7 Mar 2025` for a relayed statement."""
+    names = [snapshot.source_label(k) for k in keys]
+    if len(names) <= 1:
+        return "".join(names)
+    return " and ".join(names) if len(names) == 2 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def cite(snapshot: Snapshot, fact: Sourced, when: When | None, key: str, named: bool = True) -> list[Part]:
+    """` (SOHR, as of Fri 7 Mar 2025, morning) [t1]`: who says it (unless the line already named
+    them), as of when, and the fact's id."""
+    inside: list[Part] = [u(sources_text(snapshot, fact.sources))] if named else []
+    if when is not None:
+        inside += [", " if inside else "", as_of_text(when)]
+    return [" (", *inside, ")", Span(f" [{key}]")] if inside else [Span(f" [{key}]")]
+
+
+def as_of_text(when: When) -> str:
+    text = when.human()
+    return text if text.startswith("by ") else "as of " + text
+
+
+def footer(snapshot: Snapshot, facts: Iterable[Fact], extra: str = "") -> Line:
+    """`As of Fri 7 Mar 2025 · Sources: SOHR, Reuters` for the facts a reply used."""
+    facts = list(facts)
+    latest = max((w for f in facts if (w := when_of(f)) is not None), key=lambda w: w.sort_key(), default=None)
+    cited: list[str] = []
+    for fact in facts:
+        for key in getattr(fact, "sources", []):
+            label = snapshot.source_label(key)
+            if label not in cited:
+                cited.append(label)
+    parts: list[Part] = []
+    if latest is not None:
+        parts.append(f"Latest information {latest.human().removeprefix('by ')}")
+    if cited:
+        parts += [" · Sources: " if parts else "Sources: ", u(", ".join(cited))]
+    if extra:
+        parts.append((" · " if parts else "") + extra)
+    return line(*parts)
+
+
+def when_of(fact: Fact) -> When | None:
+    for name in ("as_of", "when"):
+        value = getattr(fact, name, None)
+        if isinstance(value, When):
+            return value
+    return None
+
+
+def did_you_mean(what: str, text: str, suggestions: list[str], known: list[str]) -> list[Line]:
+    lines = []
+    if suggestions:
+        lines.append(line("Did you mean ", *_joined([u(s, strong=True) for s in suggestions], " or "), "?"))
+    elif known:
+        lines.append(line(f"Known {what}s: ", u(", ".join(known[:12]))))
+    return lines
+
+
+def _joined(parts: list[Span], sep: str) -> list[Part]:
+    out: list[Part] = []
+    for i, part in enumerate(parts):
+        if i:
+            out.append(sep)
+        out.append(part)
+    return out

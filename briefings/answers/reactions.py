@@ -1,0 +1,65 @@
+"""`/reactions [actor]`: who said what, with their words where there are any."""
+
+from __future__ import annotations
+
+from briefings.answers.common import cite, did_you_mean, footer
+from briefings.facts import Actor, Claim, Reaction
+from briefings.names import UnknownName
+from briefings.reply import Line, Reply, Section, b, line, problem, u
+from briefings.snapshot import Snapshot
+
+STANCE_WORDS = {"calls-for": "calls for", "other": "says"}
+
+
+def reaction_line(snapshot: Snapshot, key: str, reaction: Reaction) -> list[Line]:
+    lines = [line(u(reaction.summary), *cite(snapshot, reaction, reaction.when, key))]
+    if reaction.quote:
+        lines.append(line("Quote: ", u(reaction.quote), level=1))
+    return lines
+
+
+def claim_line(snapshot: Snapshot, key: str, claim: Claim) -> Line:
+    who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
+    return line(b(who), " asserts: ", u(claim.text), *cite(snapshot, claim, claim.when, key))
+
+
+def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
+    reactions = snapshot.all(Reaction)
+    title = f"Reactions — {snapshot.situation.title}"
+    if actor_text:
+        try:
+            actor_key = snapshot.actors.resolve(actor_text)
+        except UnknownName as exc:
+            return problem(
+                f"I don't know an actor called “{actor_text}” in this situation.",
+                *did_you_mean("actor", actor_text, exc.suggestions, [a.name for _, a in snapshot.all(Actor)]),
+            )
+        actor = snapshot.facts[actor_key]
+        assert isinstance(actor, Actor)
+        own = [(k, r) for k, r in reactions if r.actor == actor_key]
+        claims = [(k, c) for k, c in snapshot.all(Claim) if c.actor == actor_key]
+        sections = []
+        if actor.description:
+            sections.append(Section(None, [line(u(actor.description))]))
+        if own:
+            lines = [ln for k, r in _newest_first(own) for ln in reaction_line(snapshot, k, r)]
+            sections.append(Section("Statements", lines))
+        if claims:
+            sections.append(Section("Claims", [claim_line(snapshot, k, c) for k, c in claims]))
+        if not own and not claims:
+            sections.append(Section(None, [line("No reaction from ", u(actor.name), " recorded yet.")]))
+        return Reply(f"{title}: {actor.name}", sections, footer(snapshot, [r for _, r in own + claims]))
+    if not reactions:
+        return Reply(title, [Section(None, [line("No reactions recorded yet.")])])
+    by_actor: dict[str, list[tuple[str, Reaction]]] = {}
+    for key, reaction in _newest_first(reactions):
+        by_actor.setdefault(reaction.actor, []).append((key, reaction))
+    sections = [
+        Section(snapshot.name_of(actor), [ln for k, r in entries for ln in reaction_line(snapshot, k, r)])
+        for actor, entries in by_actor.items()
+    ]
+    return Reply(title, sections, footer(snapshot, [r for _, r in reactions], "/reactions ACTOR for one"))
+
+
+def _newest_first(entries: list[tuple[str, Reaction]]) -> list[tuple[str, Reaction]]:
+    return sorted(entries, key=lambda e: e[1].when.sort_key(), reverse=True)

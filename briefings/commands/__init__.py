@@ -1,0 +1,1 @@
+"""Commands: parsing, the command table, and the handlers."""

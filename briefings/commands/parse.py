@@ -1,0 +1,72 @@
+"""One command grammar for every platform: `/name words key=value key="quoted value"`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+# Chat clients turn " into curly quotes; all of these open or close a quoted value.
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
+_KEY = re.compile(r"^([a-z_][a-z0-9_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
+MAX_LENGTH = 4000
+
+
+class ParseError(ValueError):
+    """The text could not be read as a command."""
+
+
+@dataclass
+class Request:
+    name: str
+    words: list[str] = field(default_factory=list)
+    options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rest(self) -> str:
+        """The words after the command name, as one string (`/toll Beit Anan` -> `Beit Anan`)."""
+        return " ".join(self.words)
+
+
+def tokens(text: str) -> list[str]:
+    """Splits on spaces; double quotes (straight or curly) group; apostrophes are plain letters."""
+    out: list[str] = []
+    current: list[str] = []
+    quoted = False
+    started = False
+    for char in text.translate(_QUOTES):
+        if char == '"':
+            quoted = not quoted
+            started = True
+        elif char.isspace() and not quoted:
+            if started:
+                out.append("".join(current))
+            current, started = [], False
+        else:
+            current.append(char)
+            started = True
+    if quoted:
+        raise ParseError('a quote is not closed: end the value with " (for example text="...")')
+    if started:
+        out.append("".join(current))
+    return out
+
+
+def parse(text: str) -> Request:
+    text = text.strip()
+    if not text:
+        raise ParseError("empty command; try /help")
+    if len(text) > MAX_LENGTH:
+        raise ParseError(f"the command is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    parts = tokens(text)
+    name = parts[0].lstrip("/").lower()
+    request = Request(name)
+    for part in parts[1:]:
+        match = _KEY.match(part)
+        if match:
+            key = match.group(1).lower().replace("-", "_")
+            if key in request.options:
+                raise ParseError(f"'{key}' is given twice")
+            request.options[key] = match.group(2).strip()
+        else:
+            request.words.append(part)
+    return request

@@ -1,0 +1,130 @@
+"""Commands anyone may run: they read the current situation and answer."""
+
+from __future__ import annotations
+
+from briefings.answers import brief, places, reactions, sources, timeline, toll
+from briefings.commands.parse import Request
+from briefings.commands.registry import COMMANDS, Context, command
+from briefings.names import NameIndex
+from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
+from briefings.store import NotFound
+
+
+def _no_options(request: Request) -> Reply | None:
+    if request.options:
+        names = ", ".join(f"{k}=" for k in request.options)
+        usage = COMMANDS[request.name].usage
+        return problem(f"/{request.name} takes no {names} option.", f"Usage: {usage}")
+    return None
+
+
+@command("brief", "/brief", "The situation at a glance: toll, latest events, measures, reactions.")
+async def brief_command(ctx: Context, request: Request) -> Reply:
+    return _no_options(request) or brief.answer(await ctx.snapshot())
+
+
+@command(
+    "toll",
+    "/toll [place]",
+    "Deaths and injuries: each source's latest figures, where they differ, and per place.",
+    examples=("/toll", "/toll Jableh", "/toll Lattakia province"),
+)
+async def toll_command(ctx: Context, request: Request) -> Reply:
+    return _no_options(request) or toll.answer(await ctx.snapshot(), request.rest)
+
+
+@command(
+    "reactions",
+    "/reactions [actor]",
+    "What governments, officials and other bodies have said.",
+    examples=("/reactions", "/reactions Turkey"),
+)
+async def reactions_command(ctx: Context, request: Request) -> Reply:
+    return _no_options(request) or reactions.answer(await ctx.snapshot(), request.rest)
+
+
+@command(
+    "timeline",
+    "/timeline [day]",
+    "What happened, in order, as precisely as the sources say.",
+    examples=("/timeline", "/timeline 2025-03-06", "/timeline thursday"),
+)
+async def timeline_command(ctx: Context, request: Request) -> Reply:
+    return _no_options(request) or timeline.answer(await ctx.snapshot(), request.rest)
+
+
+@command(
+    "where",
+    "/where [place]",
+    "The places involved, by province, or what happened in one.",
+    examples=("/where", "/where Qardaha"),
+)
+async def where_command(ctx: Context, request: Request) -> Reply:
+    return _no_options(request) or places.answer(await ctx.snapshot(), request.rest)
+
+
+@command("sources", "/sources", "Who the facts come from, and how recent each source's word is.")
+async def sources_command(ctx: Context, request: Request) -> Reply:
+    return _no_options(request) or sources.answer(await ctx.snapshot())
+
+
+@command("situations", "/situations", "The situations this bot follows, and which one this channel uses.")
+async def situations_command(ctx: Context, request: Request) -> Reply:
+    lines: list[Line] = []
+    for situation in await ctx.store.situations():
+        current = " ← this channel" if situation.slug == ctx.slug else ""
+        lines.append(line(b(situation.slug), " — ", u(situation.title), f"{current}"))
+    return Reply("Situations", [Section(None, lines)], line("Moderators switch with /situation use SLUG"))
+
+
+@command(
+    "situation",
+    "/situation use SLUG",
+    "Switch this channel to another situation (moderators).",
+    moderators_only=True,
+    examples=("/situation use syria-coast-2025-03",),
+)
+async def situation_command(ctx: Context, request: Request) -> Reply:
+    if len(request.words) != 2 or request.words[0].lower() != "use":
+        return problem("Usage: /situation use SLUG", "See the list with /situations")
+    slug = request.words[1].lower()
+    try:
+        situation = await ctx.store.situation(slug)
+    except NotFound:
+        known = [s.slug for s in await ctx.store.situations()]
+        suggestions = NameIndex.build("situation", ((s, s, ()) for s in known)).suggest(slug)
+        return problem(f"There is no situation “{slug}”.", "Known: " + ", ".join(suggestions or known))
+    await ctx.store.set_channel_situation(ctx.caller.channel, slug, ctx.caller.ident)
+    return Reply(
+        "Situation switched",
+        [Section(None, [line("This channel now follows ", u(situation.title, True), f" ({slug}).")])],
+    )
+
+
+@command("help", "/help [command]", "What each command does.", examples=("/help", "/help toll"))
+async def help_command(ctx: Context, request: Request) -> Reply:
+    if request.rest:
+        name = request.rest.lstrip("/").lower()
+        found = COMMANDS.get(name)
+        if found is None:
+            return unknown_command(name)
+        lines = [line(found.summary), line("Usage: ", found.usage)]
+        lines += [line("Example: ", example) for example in found.examples]
+        if found.moderators_only:
+            lines.append(line("For moderators only."))
+        return Reply(f"/{found.name}", [Section(None, lines)])
+    public = [c for c in COMMANDS.values() if not c.moderators_only]
+    sections = [Section("Ask", [line(b(c.usage), " — ", c.summary) for c in public])]
+    if ctx.is_moderator:
+        moderated = [c for c in COMMANDS.values() if c.moderators_only]
+        sections.append(Section("Moderators", [line(b(c.usage), " — ", c.summary) for c in moderated]))
+    return Reply(
+        "Commands", sections, line("Place and actor names may be spelled any common way. /help COMMAND for more.")
+    )
+
+
+def unknown_command(name: str) -> Reply:
+    index = NameIndex.build("command", ((n, n, ()) for n in COMMANDS))
+    suggestions = index.suggest(name)
+    hint = f"Did you mean /{suggestions[0]}?" if suggestions else "Try /help for the list."
+    return Reply(f"I don't know the command /{name}.", [Section(None, [line(hint)])], outcome=Outcome.invalid)

@@ -1,0 +1,114 @@
+"""Finding places, actors and sources by any spelling people type."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+ACCEPT = 86.0
+SUGGEST = 55.0
+
+
+def normalize(text: str) -> str:
+    """Lower case, no accents, no punctuation: `Al-Qardaha` and `al qardaha` look alike."""
+    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    flat = flat.replace("'", "")
+    return _NON_WORD.sub(" ", flat).strip()
+
+
+def _variants(name: str) -> set[str]:
+    base = normalize(name)
+    out = {base}
+    for prefix in ("al ", "el ", "the "):
+        if base.startswith(prefix):
+            out.add(base[len(prefix) :])
+    return {v for v in out if v}
+
+
+class UnknownName(ValueError):
+    """No entry matched; `suggestions` are the nearest names."""
+
+    def __init__(self, what: str, text: str, suggestions: list[str]) -> None:
+        self.what, self.text, self.suggestions = what, text, suggestions
+        hint = f"; did you mean {_or_list(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {what} '{text}'{hint}")
+
+
+def _or_list(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+@dataclass
+class NameIndex:
+    """Every spelling of every entry of one kind, pointing at the entry's key."""
+
+    what: str
+    _exact: dict[str, str] = field(default_factory=dict)
+    _display: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, what: str, entries: Iterable[tuple[str, str, Iterable[str]]]) -> NameIndex:
+        """`entries` are (key, display name, other spellings)."""
+        index = cls(what)
+        for key, name, aliases in entries:
+            index._display[key] = name
+            for spelling in (name, *aliases):
+                for variant in _variants(spelling):
+                    index._exact.setdefault(variant, key)
+        return index
+
+    def __contains__(self, key: str) -> bool:
+        return key in self._display
+
+    def name(self, key: str) -> str:
+        return self._display.get(key, key)
+
+    def keys(self) -> list[str]:
+        return list(self._display)
+
+    def exact(self, text: str) -> str | None:
+        """The key that `text` names exactly (an id, a name or an alias), or None."""
+        if text.strip().lower() in self._display:
+            return text.strip().lower()
+        for variant in _variants(text):
+            if variant in self._exact:
+                return self._exact[variant]
+        return None
+
+    def find(self, text: str) -> str | None:
+        """Like `exact`, but also accepts a close spelling when one entry clearly fits best."""
+        found = self.exact(text)
+        wanted = normalize(text)
+        if found or not wanted:
+            return found
+        best = process.extract(wanted, list(self._exact), scorer=fuzz.WRatio, limit=2)
+        if not best or best[0][1] < ACCEPT:
+            return None
+        top_key = self._exact[best[0][0]]
+        if len(best) > 1 and self._exact[best[1][0]] != top_key and best[1][1] >= best[0][1] - 2:
+            return None  # two different entries match about as well: ambiguous
+        return top_key
+
+    def resolve(self, text: str) -> str:
+        """Like `find`, but raises `UnknownName` with the nearest names."""
+        key = self.find(text)
+        if key is None:
+            raise UnknownName(self.what, text, self.suggest(text))
+        return key
+
+    def suggest(self, text: str, limit: int = 3) -> list[str]:
+        wanted = normalize(text)
+        scored: dict[str, float] = {}
+        for spelling, score, _ in process.extract(wanted, list(self._exact), scorer=fuzz.WRatio, limit=12):
+            key = self._exact[spelling]
+            if score >= SUGGEST and score > scored.get(key, 0):
+                scored[key] = score
+        ranked = sorted(scored, key=lambda k: -scored[k])[:limit]
+        return [self._display[k] for k in ranked]

@@ -1,0 +1,78 @@
+"""Platform-neutral reply documents. Adapters render them; text from people or sources is marked
+untrusted so every renderer can escape it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Outcome(StrEnum):
+    answered = "answered"
+    invalid = "invalid"
+    """The request could not be understood or failed validation; nothing changed."""
+    refused = "refused"
+    """The caller may not do this; nothing changed."""
+
+
+@dataclass(frozen=True)
+class Span:
+    text: str
+    strong: bool = False
+    untrusted: bool = False
+    """Came from a moderator or a source: shown literally, never as markup or a mention."""
+
+
+@dataclass(frozen=True)
+class Line:
+    spans: tuple[Span, ...]
+    level: int = 0
+    """0 for a bullet, 1 for a detail under the bullet above."""
+
+    @property
+    def text(self) -> str:
+        return "".join(span.text for span in self.spans)
+
+    def indented(self) -> Line:
+        return Line(self.spans, 1)
+
+
+@dataclass
+class Section:
+    heading: str | None
+    lines: list[Line] = field(default_factory=list)
+
+
+@dataclass
+class Reply:
+    title: str
+    sections: list[Section] = field(default_factory=list)
+    footer: Line | None = None
+    outcome: Outcome = Outcome.answered
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome is Outcome.answered
+
+
+Part = str | Span
+
+
+def u(text: str, strong: bool = False) -> Span:
+    """Untrusted text: a name, quote or note that a person or a source wrote."""
+    return Span(text, strong=strong, untrusted=True)
+
+
+def b(text: str) -> Span:
+    return Span(text, strong=True)
+
+
+def line(*parts: Part, level: int = 0) -> Line:
+    """`line("Toll: ", b("70"), " per ", u(source_name))`: plain strings are the bot's own words."""
+    return Line(tuple(part if isinstance(part, Span) else Span(part) for part in parts if part != ""), level)
+
+
+def problem(title: str, *details: str | Line, outcome: Outcome = Outcome.invalid) -> Reply:
+    """A refusal or an error in plain words."""
+    lines = [d if isinstance(d, Line) else line(d) for d in details]
+    return Reply(title, [Section(None, lines)] if lines else [], outcome=outcome)

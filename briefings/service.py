@@ -1,0 +1,104 @@
+"""The core's front door: text and a caller in, a reply document out. Every adapter goes through here."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from briefings.access import Caller, Moderators
+from briefings.commands import reading
+from briefings.commands.parse import ParseError, parse
+from briefings.commands.registry import COMMANDS, Context
+from briefings.loader import load_file
+from briefings.reply import Outcome, Reply, problem
+from briefings.settings import CoreSettings
+from briefings.store import NotFound, Store
+from briefings.store.store import now
+
+log = logging.getLogger(__name__)
+SEED_AUTHOR = "seed"
+SUFFIXES = (".yaml", ".yml", ".json")
+
+
+async def load_seeds(store: Store, folder: Path) -> list[str]:
+    """On a fresh database, imports every situation file in `folder`; returns the slugs loaded."""
+    if await store.has_situations():
+        return []
+    loaded = []
+    for path in sorted(p for p in folder.glob("*") if p.suffix in SUFFIXES):
+        file = load_file(path)
+        if await store.import_situation(file, SEED_AUTHOR):
+            loaded.append(file.situation.slug)
+    return loaded
+
+
+class Briefings:
+    def __init__(
+        self,
+        store: Store,
+        moderators: Moderators,
+        default_situation: str = "",
+        clock: Callable[[], datetime] = now,
+    ) -> None:
+        self.store = store
+        self.moderators = moderators
+        self.default_situation = default_situation
+        self.clock = clock
+
+    @classmethod
+    async def start(cls, settings: CoreSettings) -> Briefings:
+        """Opens the store (migrating it) and loads the seed situations into a fresh database."""
+        store = await Store.open(settings.database_url)
+        try:
+            loaded = await load_seeds(store, settings.seeds)
+        except BaseException:
+            await store.close()
+            raise
+        if loaded:
+            log.info("loaded seed situations: %s", ", ".join(loaded))
+        return cls(store, Moderators.parse(settings.moderators), settings.situation)
+
+    async def close(self) -> None:
+        await self.store.close()
+
+    async def situation_for(self, channel: str) -> str:
+        slug = await self.store.channel_situation(channel)
+        if slug:
+            return slug
+        if self.default_situation:
+            return self.default_situation
+        situations = await self.store.situations()
+        if not situations:
+            raise NotFound("no situation loaded yet; load one with `briefing load FILE`")
+        return situations[0].slug
+
+    async def handle(self, text: str, caller: Caller) -> Reply:
+        """Runs one command as `caller` would in a chat. Never raises for bad input."""
+        try:
+            request = parse(text)
+        except ParseError as exc:
+            return problem(f"I couldn't read that: {exc}.")
+        found = COMMANDS.get(request.name)
+        if found is None:
+            return reading.unknown_command(request.name)
+        allowed = self.moderators.allow(caller)
+        if found.moderators_only and not allowed:
+            log.warning("refused /%s for %s in %s: not a moderator", found.name, caller.ident, caller.channel)
+            return problem(
+                f"Sorry, /{found.name} is for moderators.",
+                "Ask a moderator of this channel, or use /help for what you can do.",
+                outcome=Outcome.refused,
+            )
+        try:
+            slug = await self.situation_for(caller.channel)
+            return await found.run(Context(self.store, caller, slug, self.clock(), allowed), request)
+        except NotFound as exc:
+            return problem(str(exc).capitalize() + ".")
+        except Exception:
+            log.exception("/%s failed for %s in %s: %r", found.name, caller.ident, caller.channel, text)
+            return problem(
+                "Something went wrong on my side; nothing was changed.",
+                "The error has been logged. Please try again in a moment.",
+            )

@@ -1,0 +1,69 @@
+"""The current state of one situation: each fact as its latest revision left it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import TypeVar
+
+from briefings.facts import Actor, Fact, Place, Situation, Source, Status
+from briefings.names import NameIndex
+
+F = TypeVar("F", bound=Fact)
+
+
+@dataclass
+class Snapshot:
+    situation: Situation
+    facts: dict[str, Fact] = field(default_factory=dict)
+    recorded_at: dict[str, datetime] = field(default_factory=dict)
+    """When each fact was first recorded (UTC)."""
+    revised_at: dict[str, datetime] = field(default_factory=dict)
+    """When each fact was last revised (UTC)."""
+
+    def all(self, cls: type[F], *, include_retracted: bool = False) -> list[tuple[str, F]]:
+        """Facts of one kind in id order, retracted ones left out unless asked for."""
+        found = [
+            (key, fact)
+            for key, fact in self.facts.items()
+            if isinstance(fact, cls) and (include_retracted or fact.status is not Status.retracted)
+        ]
+        return sorted(found, key=lambda item: fact_order(item[0]))
+
+    @cached_property
+    def places(self) -> NameIndex:
+        return NameIndex.build("place", ((k, p.name, p.aliases) for k, p in self.all(Place)))
+
+    @cached_property
+    def actors(self) -> NameIndex:
+        return NameIndex.build("actor", ((k, a.name, a.aliases) for k, a in self.all(Actor)))
+
+    @cached_property
+    def sources(self) -> NameIndex:
+        return NameIndex.build("source", ((k, s.name, s.aliases) for k, s in self.all(Source)))
+
+    def source_label(self, key: str) -> str:
+        """The shortest familiar name of a source (`SOHR` rather than its full name)."""
+        source = self.facts.get(key)
+        if isinstance(source, Source):
+            short = [a for a in source.aliases if a.isupper() and len(a) <= 8]
+            return short[0] if short else source.name
+        return key
+
+    def place(self, key: str | None) -> Place | None:
+        fact = self.facts.get(key) if key else None
+        return fact if isinstance(fact, Place) else None
+
+    def name_of(self, key: str) -> str:
+        fact = self.facts.get(key)
+        return fact.label() if fact else key
+
+    def latest_revision(self) -> datetime | None:
+        return max(self.revised_at.values(), default=None)
+
+
+def fact_order(key: str) -> tuple[str, int]:
+    """`t2` before `t10`."""
+    digits = key[1:]
+    return (key[:1], int(digits) if digits.isdigit() else 0)

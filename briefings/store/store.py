@@ -1,0 +1,310 @@
+"""The store: situations, facts and their append-only revisions, and each channel's situation."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from briefings.facts import FACT_KINDS, KIND_BY_PREFIX, Fact, Situation
+from briefings.loader import SituationFile
+from briefings.snapshot import Snapshot
+from briefings.store.database import WRITE, create_engine, migrate
+from briefings.store.schema import channels, facts, revisions, situations
+
+
+class NotFound(LookupError):
+    """A situation or fact that does not exist."""
+
+
+@dataclass(frozen=True)
+class Revision:
+    key: str
+    number: int
+    at: datetime
+    author: str
+    action: str
+    reason: str | None
+    batch: str
+    fact: Fact
+
+
+@dataclass(frozen=True)
+class Change:
+    """One revision to write: a new fact (`key` None) or a new state of an existing one."""
+
+    fact: Fact
+    key: str | None = None
+    action: str = "create"
+    reason: str | None = None
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def decode(kind: str, data: dict[str, Any]) -> Fact:
+    return FACT_KINDS[kind].model_validate(data)
+
+
+def encode(fact: Fact) -> dict[str, Any]:
+    return fact.model_dump(mode="json", exclude_none=True)
+
+
+class Store:
+    def __init__(self, engine: AsyncEngine) -> None:
+        self.engine = engine
+
+    @classmethod
+    async def open(cls, url: str) -> Store:
+        """Connects and applies any pending migrations."""
+        engine = create_engine(url)
+        await migrate(engine)
+        return cls(engine)
+
+    async def close(self) -> None:
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def _read(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as connection, connection.begin():
+            yield connection
+
+    @asynccontextmanager
+    async def _write(self) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as connection:
+            connection = await connection.execution_options(**{WRITE: True})
+            async with connection.begin():
+                yield connection
+
+    # --- situations -------------------------------------------------------------------------
+
+    async def situations(self) -> list[Situation]:
+        async with self._read() as db:
+            rows = await db.execute(select(situations.c.data).order_by(situations.c.id))
+            return [Situation.model_validate(data) for (data,) in rows]
+
+    async def situation(self, slug: str) -> Situation:
+        async with self._read() as db:
+            data = await db.scalar(select(situations.c.data).where(situations.c.slug == slug))
+        if data is None:
+            raise NotFound(f"no situation '{slug}'")
+        return Situation.model_validate(data)
+
+    async def import_situation(self, file: SituationFile, author: str, at: datetime | None = None) -> bool:
+        """Adds a whole situation; False (and nothing written) when its slug already exists."""
+        at = at or now()
+        batch = str(uuid.uuid4())
+        try:
+            async with self._write() as db:
+                situation_id = await db.scalar(
+                    insert(situations)
+                    .values(slug=file.situation.slug, data=file.situation.model_dump(mode="json"), created_at=at)
+                    .returning(situations.c.id)
+                )
+                for key, fact in file.facts.items():
+                    await self._insert(db, situation_id, key, fact, at, author, "load", None, batch)
+        except IntegrityError:
+            return False
+        return True
+
+    async def has_situations(self) -> bool:
+        async with self._read() as db:
+            return bool(await db.scalar(select(func.count()).select_from(situations)))
+
+    async def _situation_id(self, db: AsyncConnection, slug: str, *, lock: bool = False) -> int:
+        query = select(situations.c.id).where(situations.c.slug == slug)
+        if lock:
+            query = query.with_for_update()
+        situation_id = await db.scalar(query)
+        if situation_id is None:
+            raise NotFound(f"no situation '{slug}'")
+        return int(situation_id)
+
+    # --- facts --------------------------------------------------------------------------------
+
+    async def snapshot(self, slug: str) -> Snapshot:
+        """Every fact of the situation as its latest revision left it."""
+        latest = (
+            select(revisions.c.fact_id, func.max(revisions.c.number).label("number"))
+            .group_by(revisions.c.fact_id)
+            .subquery()
+        )
+        query = (
+            select(facts.c.key, facts.c.kind, facts.c.created_at, revisions.c.at, revisions.c.data)
+            .join(latest, latest.c.fact_id == facts.c.id)
+            .join(revisions, (revisions.c.fact_id == facts.c.id) & (revisions.c.number == latest.c.number))
+            .where(facts.c.situation_id == situations.c.id, situations.c.slug == slug)
+        )
+        async with self._read() as db:
+            situation = await db.scalar(select(situations.c.data).where(situations.c.slug == slug))
+            if situation is None:
+                raise NotFound(f"no situation '{slug}'")
+            rows = (await db.execute(query)).all()
+        snapshot = Snapshot(Situation.model_validate(situation))
+        for key, kind, created_at, at, data in rows:
+            snapshot.facts[key] = decode(kind, data)
+            snapshot.recorded_at[key] = created_at
+            snapshot.revised_at[key] = at
+        return snapshot
+
+    async def history(self, slug: str, key: str) -> list[Revision]:
+        """Every revision of one fact, oldest first."""
+        rows = await self._revisions(slug, facts.c.key == key)
+        if not rows:
+            raise NotFound(f"no fact '{key}' in '{slug}'")
+        return rows
+
+    async def revisions_since(self, slug: str, since: datetime) -> list[Revision]:
+        return await self._revisions(slug, revisions.c.at > since)
+
+    async def _revisions(self, slug: str, condition: Any) -> list[Revision]:
+        query = (
+            select(
+                facts.c.key,
+                facts.c.kind,
+                revisions.c.number,
+                revisions.c.at,
+                revisions.c.author,
+                revisions.c.action,
+                revisions.c.reason,
+                revisions.c.batch,
+                revisions.c.data,
+            )
+            .join(facts, facts.c.id == revisions.c.fact_id)
+            .join(situations, situations.c.id == facts.c.situation_id)
+            .where(situations.c.slug == slug, condition)
+            .order_by(revisions.c.at, revisions.c.id)
+        )
+        async with self._read() as db:
+            rows = (await db.execute(query)).all()
+        return [
+            Revision(key, number, at, author, action, reason, batch, decode(kind, data))
+            for key, kind, number, at, author, action, reason, batch, data in rows
+        ]
+
+    async def write(
+        self, slug: str, changes: Sequence[Change], author: str, at: datetime | None = None
+    ) -> list[Revision]:
+        """Writes all changes in one transaction (all or nothing) and returns the new revisions."""
+        at = at or now()
+        batch = str(uuid.uuid4())
+        written: list[Revision] = []
+        async with self._write() as db:
+            situation_id = await self._situation_id(db, slug, lock=True)
+            for change in changes:
+                if change.key is None:
+                    key = await self._next_key(db, situation_id, change.fact.prefix)
+                    number = await self._insert(
+                        db, situation_id, key, change.fact, at, author, change.action, change.reason, batch
+                    )
+                else:
+                    key = change.key
+                    number = await self._append(
+                        db, situation_id, key, change.fact, at, author, change.action, change.reason, batch
+                    )
+                written.append(Revision(key, number, at, author, change.action, change.reason, batch, change.fact))
+        return written
+
+    async def _next_key(self, db: AsyncConnection, situation_id: int, prefix: str) -> str:
+        keys = await db.scalars(
+            select(facts.c.key).where(facts.c.situation_id == situation_id, facts.c.key.like(f"{prefix}%"))
+        )
+        numbers = [int(k[1:]) for k in keys if k[1:].isdigit()]
+        return f"{prefix}{max(numbers, default=0) + 1}"
+
+    async def _insert(
+        self,
+        db: AsyncConnection,
+        situation_id: int,
+        key: str,
+        fact: Fact,
+        at: datetime,
+        author: str,
+        action: str,
+        reason: str | None,
+        batch: str,
+    ) -> int:
+        if KIND_BY_PREFIX.get(key[:1]) is not type(fact):
+            raise ValueError(f"id '{key}' does not fit a {fact.kind}")
+        fact_id = await db.scalar(
+            insert(facts)
+            .values(situation_id=situation_id, key=key, kind=fact.kind, created_at=at)
+            .returning(facts.c.id)
+        )
+        await db.execute(
+            insert(revisions).values(
+                fact_id=fact_id,
+                number=1,
+                at=at,
+                author=author,
+                action=action,
+                reason=reason,
+                batch=batch,
+                data=encode(fact),
+            )
+        )
+        return 1
+
+    async def _append(
+        self,
+        db: AsyncConnection,
+        situation_id: int,
+        key: str,
+        fact: Fact,
+        at: datetime,
+        author: str,
+        action: str,
+        reason: str | None,
+        batch: str,
+    ) -> int:
+        row = (
+            await db.execute(
+                select(facts.c.id, facts.c.kind).where(facts.c.situation_id == situation_id, facts.c.key == key)
+            )
+        ).first()
+        if row is None:
+            raise NotFound(f"no fact '{key}'")
+        if row.kind != fact.kind:
+            raise ValueError(f"'{key}' is a {row.kind}, not a {fact.kind}")
+        last = await db.scalar(select(func.max(revisions.c.number)).where(revisions.c.fact_id == row.id))
+        number = int(last or 0) + 1
+        await db.execute(
+            insert(revisions).values(
+                fact_id=row.id,
+                number=number,
+                at=at,
+                author=author,
+                action=action,
+                reason=reason,
+                batch=batch,
+                data=encode(fact),
+            )
+        )
+        return number
+
+    # --- channels -----------------------------------------------------------------------------
+
+    async def channel_situation(self, channel: str) -> str | None:
+        async with self._read() as db:
+            slug = await db.scalar(
+                select(situations.c.slug)
+                .join(channels, channels.c.situation_id == situations.c.id)
+                .where(channels.c.channel == channel)
+            )
+        return str(slug) if slug else None
+
+    async def set_channel_situation(self, channel: str, slug: str, by: str) -> None:
+        async with self._write() as db:
+            situation_id = await self._situation_id(db, slug)
+            values = {"situation_id": situation_id, "updated_at": now(), "updated_by": by}
+            changed = await db.execute(update(channels).where(channels.c.channel == channel).values(**values))
+            if not changed.rowcount:
+                await db.execute(insert(channels).values(channel=channel, **values))

@@ -1,0 +1,121 @@
+"""Dates with the precision the source gave: a month, a day, a part of a day, a clock time."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
+
+
+class PartOfDay(StrEnum):
+    morning = "morning"
+    afternoon = "afternoon"
+    evening = "evening"
+    night = "night"
+
+
+_PATTERN = re.compile(
+    r"^(?P<by>by\s+)?(?P<year>\d{4})-(?P<month>\d{2})(?:-(?P<day>\d{2}))?"
+    r"(?:(?:\s+(?P<part>morning|afternoon|evening|night))|(?:[T\s](?P<hh>\d{2}):(?P<mm>\d{2})))?$",
+    re.IGNORECASE,
+)
+_MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+
+
+class When(BaseModel):
+    """A point in time as precise as the source: `2024-12`, `2025-03-06`, `2025-03-07 morning`,
+    `2025-03-07T09:30`; `by 2025-03-07` means on or before that day (the source gives no date)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    day: date
+    month_only: bool = False
+    part: PartOfDay | None = None
+    clock: time | None = None
+    by: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return cls.parse_fields(value)
+        if isinstance(value, datetime):
+            return {"day": value.date(), "clock": value.time().replace(second=0, microsecond=0)}
+        if isinstance(value, date):
+            return {"day": value}
+        return value
+
+    @staticmethod
+    def parse_fields(text: str) -> dict[str, Any]:
+        match = _PATTERN.match(text.strip())
+        if not match:
+            raise ValueError(f"'{text}' is not a date; use YYYY-MM-DD, 'YYYY-MM-DD morning' or YYYY-MM-DDTHH:MM")
+        g = match.groupdict()
+        month_only = g["day"] is None
+        try:
+            day = date(int(g["year"]), int(g["month"]), int(g["day"] or 1))
+            clock = time(int(g["hh"]), int(g["mm"])) if g["hh"] else None
+        except ValueError as exc:
+            raise ValueError(f"'{text}' is not a real date or time ({exc})") from None
+        if month_only and (g["part"] or clock):
+            raise ValueError(f"'{text}': a part of day or a time needs a day")
+        return {
+            "day": day,
+            "month_only": month_only,
+            "part": g["part"].lower() if g["part"] else None,
+            "clock": clock,
+            "by": bool(g["by"]),
+        }
+
+    @classmethod
+    def parse(cls, text: str) -> When:
+        return cls.model_validate(text)
+
+    @model_serializer
+    def _to_text(self) -> str:
+        return self.iso()
+
+    def iso(self) -> str:
+        """The canonical text form, which `parse` reads back."""
+        text = self.day.strftime("%Y-%m") if self.month_only else self.day.isoformat()
+        if self.clock:
+            text += "T" + self.clock.strftime("%H:%M")
+        elif self.part:
+            text += " " + self.part.value
+        return ("by " + text) if self.by else text
+
+    def sort_key(self) -> tuple[date, int, int]:
+        """Orders by day, then time of day; a whole day after its parts, "by" a day before it."""
+        if self.clock:
+            minutes = self.clock.hour * 60 + self.clock.minute
+        elif self.part:
+            minutes = {"morning": 9, "afternoon": 15, "evening": 19, "night": 23}[self.part] * 60
+        elif self.by:
+            minutes = -1  # "by" a day: most likely earlier than what is dated to that day
+        else:
+            minutes = 24 * 60
+        return (self.day, minutes, 1 if self.month_only else 0)
+
+    def human(self, with_year: bool = True) -> str:
+        """Reads well in chat: `Thu 6 Mar 2025`, `Fri 7 Mar 2025, morning`, `by Fri 7 Mar 2025`."""
+        if self.month_only:
+            text = f"{_MONTHS[self.day.month - 1]} {self.day.year}"
+        else:
+            text = f"{_DAYS[self.day.weekday()]} {self.day.day} {_MONTHS[self.day.month - 1]}"
+            if with_year:
+                text += f" {self.day.year}"
+        if self.clock:
+            text += " " + self.clock.strftime("%H:%M")
+        elif self.part:
+            text += ", " + self.part.value
+        return ("by " + text) if self.by else text
+
+    def covers(self, day: date) -> bool:
+        """True when this point may fall on `day`."""
+        if self.month_only:
+            return (self.day.year, self.day.month) == (day.year, day.month)
+        return self.day == day
