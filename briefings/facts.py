@@ -209,11 +209,17 @@ class Reaction(Sourced):
     actor: str
     stance: Stance
     when: When
-    summary: Text
+    summary: Text | None = None
     quote: Text | None = None
 
+    @model_validator(mode="after")
+    def _says_something(self) -> Reaction:
+        if not self.summary and not self.quote:
+            raise ValueError("a reaction needs a summary or a quote")
+        return self
+
     def label(self) -> str:
-        return self.summary
+        return self.summary or self.quote or ""
 
 
 class Measure(Sourced):

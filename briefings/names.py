@@ -70,8 +70,8 @@ class NameIndex:
     def name(self, key: str) -> str:
         return self._display.get(key, key)
 
-    def keys(self) -> list[str]:
-        return list(self._display)
+    def names(self) -> list[str]:
+        return list(self._display.values())
 
     def exact(self, text: str) -> str | None:
         """The key that `text` names exactly (an id, a name or an alias), or None."""

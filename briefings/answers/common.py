@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from briefings.facts import Fact, Sourced
 from briefings.reply import Line, Part, Span, line, u
@@ -76,3 +78,12 @@ def _joined(parts: list[Span], sep: str) -> list[Part]:
             out.append(sep)
         out.append(part)
     return out
+
+
+def local_time(at: datetime, zone: ZoneInfo) -> str:
+    """`Sat 8 Mar 2025 14:05 UTC+03`: a recorded instant in the situation's own time."""
+    local = at.astimezone(zone)
+    name = local.tzname() or ""
+    if name[:1] in ("+", "-"):
+        name = "UTC" + name
+    return f"{When(day=local.date(), clock=local.time().replace(second=0, microsecond=0)).human()} {name}".strip()

@@ -12,8 +12,8 @@ STANCE_WORDS = {"calls-for": "calls for", "other": "says"}
 
 
 def reaction_line(snapshot: Snapshot, key: str, reaction: Reaction) -> list[Line]:
-    lines = [line(u(reaction.summary), *cite(snapshot, reaction, reaction.when, key))]
-    if reaction.quote:
+    lines = [line(u(reaction.label()), *cite(snapshot, reaction, reaction.when, key))]
+    if reaction.quote and reaction.summary:
         lines.append(line("Quote: ", u(reaction.quote), level=1))
     return lines
 

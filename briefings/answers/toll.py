@@ -83,17 +83,23 @@ def claim_lines(snapshot: Snapshot, key: str, toll: Toll) -> list[Line]:
             *cite(snapshot, toll, toll.as_of, key, named=False),
         )
     ]
-    total, parts = toll.killed, toll.breakdown_sum()
-    if total is not None and parts is not None and parts != total:
-        lines.append(
-            line(
-                f"⚠ Its breakdown adds up to {number(parts)}, not the {number(total)} total it gives.",
-                level=1,
-            )
-        )
+    mismatch = breakdown_mismatch(toll)
+    if mismatch:
+        lines.append(line(f"⚠ {mismatch}", level=1))
     if toll.note:
         lines.append(line(u(toll.note), level=1))
     return lines
+
+
+def breakdown_mismatch(toll: Toll) -> str | None:
+    """A breakdown (two or more groups) that does not add up to the total the same source gives."""
+    total, parts = toll.killed, toll.breakdown_sum()
+    groups = sum(getattr(toll, name) is not None for name in Toll.BREAKDOWN)
+    if total is None or parts is None or parts == total or (groups < 2 and parts < total):
+        return None
+    if parts > total:
+        return f"Its breakdown adds up to {number(parts)}, more than the {number(total)} total it gives."
+    return f"Its breakdown accounts for {number(parts)} of the {number(total)} total it gives."
 
 
 def disagreement(snapshot: Snapshot, tolls: list[Entry]) -> list[Line]:

@@ -1,1 +1,5 @@
-"""Commands: parsing, the command table, and the handlers."""
+"""Commands: parsing, the command table, and the handlers (importing them registers them)."""
+
+from briefings.commands import reading, writing
+
+__all__ = ["reading", "writing"]

@@ -71,14 +71,17 @@ revisions = Table(
     Column("number", Integer, nullable=False),
     Column("at", UTCDateTime, nullable=False),
     Column("author", String(200), nullable=False),
+    Column("author_name", String(200)),
     Column("action", String(16), nullable=False),
     Column("reason", Text),
     Column("batch", String(36), nullable=False),
     Column("data", JSON, nullable=False),
+    Column("undoes", String(36)),
     UniqueConstraint("fact_id", "number", name="uq_revisions_fact_number"),
     Index("ix_revisions_at", "at"),
     Index("ix_revisions_batch", "batch"),
     Index("ix_revisions_author_at", "author", "at"),
+    Index("ix_revisions_undoes", "undoes"),
 )
 
 channels = Table(

@@ -34,6 +34,9 @@ class Revision:
     reason: str | None
     batch: str
     fact: Fact
+    author_name: str | None = None
+    undoes: str | None = None
+    """For an undo: the batch (one command's revisions) it takes back."""
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,17 @@ class Change:
     key: str | None = None
     action: str = "create"
     reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What every revision written by one command shares."""
+
+    at: datetime
+    author: str
+    author_name: str | None
+    batch: str
+    undoes: str | None
 
 
 def now() -> datetime:
@@ -100,17 +114,16 @@ class Store:
 
     async def import_situation(self, file: SituationFile, author: str, at: datetime | None = None) -> bool:
         """Adds a whole situation; False (and nothing written) when its slug already exists."""
-        at = at or now()
-        batch = str(uuid.uuid4())
+        stamp = Stamp(at or now(), author, None, str(uuid.uuid4()), None)
         try:
             async with self._write() as db:
                 situation_id = await db.scalar(
                     insert(situations)
-                    .values(slug=file.situation.slug, data=file.situation.model_dump(mode="json"), created_at=at)
+                    .values(slug=file.situation.slug, data=file.situation.model_dump(mode="json"), created_at=stamp.at)
                     .returning(situations.c.id)
                 )
                 for key, fact in file.facts.items():
-                    await self._insert(db, situation_id, key, fact, at, author, "load", None, batch)
+                    await self._add_revision(db, situation_id, key, Change(fact, key, "load"), stamp, new=True)
         except IntegrityError:
             return False
         return True
@@ -163,7 +176,28 @@ class Store:
         return rows
 
     async def revisions_since(self, slug: str, since: datetime) -> list[Revision]:
+        """Every revision recorded after `since`, oldest first."""
         return await self._revisions(slug, revisions.c.at > since)
+
+    async def all_revisions(self, slug: str) -> list[Revision]:
+        return await self._revisions(slug, True)
+
+    async def histories_changed_since(self, slug: str, since: datetime) -> list[Revision]:
+        """The whole history of every fact revised after `since` (to compare before and after)."""
+        changed = select(revisions.c.fact_id).where(revisions.c.at > since)
+        return await self._revisions(slug, revisions.c.fact_id.in_(changed))
+
+    async def last_batch(self, slug: str, author: str) -> list[Revision]:
+        """The author's most recent command that changed facts and has not been undone (undos excluded)."""
+        undone = select(revisions.c.undoes).where(revisions.c.undoes.is_not(None))
+        candidates = await self._revisions(
+            slug,
+            (revisions.c.author == author) & revisions.c.undoes.is_(None) & revisions.c.batch.not_in(undone),
+        )
+        if not candidates:
+            return []
+        last = candidates[-1].batch
+        return [r for r in candidates if r.batch == last]
 
     async def _revisions(self, slug: str, condition: Any) -> list[Revision]:
         query = (
@@ -177,6 +211,8 @@ class Store:
                 revisions.c.reason,
                 revisions.c.batch,
                 revisions.c.data,
+                revisions.c.author_name,
+                revisions.c.undoes,
             )
             .join(facts, facts.c.id == revisions.c.fact_id)
             .join(situations, situations.c.id == facts.c.situation_id)
@@ -186,31 +222,43 @@ class Store:
         async with self._read() as db:
             rows = (await db.execute(query)).all()
         return [
-            Revision(key, number, at, author, action, reason, batch, decode(kind, data))
-            for key, kind, number, at, author, action, reason, batch, data in rows
+            Revision(key, number, at, author, action, reason, batch, decode(kind, data), author_name, undoes)
+            for key, kind, number, at, author, action, reason, batch, data, author_name, undoes in rows
         ]
 
     async def write(
-        self, slug: str, changes: Sequence[Change], author: str, at: datetime | None = None
+        self,
+        slug: str,
+        changes: Sequence[Change],
+        author: str,
+        *,
+        author_name: str | None = None,
+        undoes: str | None = None,
+        at: datetime | None = None,
     ) -> list[Revision]:
-        """Writes all changes in one transaction (all or nothing) and returns the new revisions."""
-        at = at or now()
-        batch = str(uuid.uuid4())
+        """Writes all changes in one transaction (all or nothing) and returns the new revisions.
+        New facts (`key` None) get the next free id of their kind."""
+        stamp = Stamp(at or now(), author, author_name, str(uuid.uuid4()), undoes)
         written: list[Revision] = []
         async with self._write() as db:
             situation_id = await self._situation_id(db, slug, lock=True)
             for change in changes:
-                if change.key is None:
-                    key = await self._next_key(db, situation_id, change.fact.prefix)
-                    number = await self._insert(
-                        db, situation_id, key, change.fact, at, author, change.action, change.reason, batch
+                key = change.key or await self._next_key(db, situation_id, change.fact.prefix)
+                number = await self._add_revision(db, situation_id, key, change, stamp, new=change.key is None)
+                written.append(
+                    Revision(
+                        key,
+                        number,
+                        stamp.at,
+                        author,
+                        change.action,
+                        change.reason,
+                        stamp.batch,
+                        change.fact,
+                        author_name,
+                        undoes,
                     )
-                else:
-                    key = change.key
-                    number = await self._append(
-                        db, situation_id, key, change.fact, at, author, change.action, change.reason, batch
-                    )
-                written.append(Revision(key, number, at, author, change.action, change.reason, batch, change.fact))
+                )
         return written
 
     async def _next_key(self, db: AsyncConnection, situation_id: int, prefix: str) -> str:
@@ -220,71 +268,44 @@ class Store:
         numbers = [int(k[1:]) for k in keys if k[1:].isdigit()]
         return f"{prefix}{max(numbers, default=0) + 1}"
 
-    async def _insert(
-        self,
-        db: AsyncConnection,
-        situation_id: int,
-        key: str,
-        fact: Fact,
-        at: datetime,
-        author: str,
-        action: str,
-        reason: str | None,
-        batch: str,
+    async def _add_revision(
+        self, db: AsyncConnection, situation_id: int, key: str, change: Change, stamp: Stamp, *, new: bool
     ) -> int:
-        if KIND_BY_PREFIX.get(key[:1]) is not type(fact):
-            raise ValueError(f"id '{key}' does not fit a {fact.kind}")
-        fact_id = await db.scalar(
-            insert(facts)
-            .values(situation_id=situation_id, key=key, kind=fact.kind, created_at=at)
-            .returning(facts.c.id)
-        )
+        """Appends one revision (creating the fact first when `new`); returns its number."""
+        fact = change.fact
+        if new:
+            if KIND_BY_PREFIX.get(key[:1]) is not type(fact):
+                raise ValueError(f"id '{key}' does not fit a {fact.kind}")
+            fact_id = await db.scalar(
+                insert(facts)
+                .values(situation_id=situation_id, key=key, kind=fact.kind, created_at=stamp.at)
+                .returning(facts.c.id)
+            )
+            number = 1
+        else:
+            row = (
+                await db.execute(
+                    select(facts.c.id, facts.c.kind).where(facts.c.situation_id == situation_id, facts.c.key == key)
+                )
+            ).first()
+            if row is None:
+                raise NotFound(f"no fact '{key}'")
+            if row.kind != fact.kind:
+                raise ValueError(f"'{key}' is a {row.kind}, not a {fact.kind}")
+            fact_id = row.id
+            last = await db.scalar(select(func.max(revisions.c.number)).where(revisions.c.fact_id == fact_id))
+            number = int(last or 0) + 1
         await db.execute(
             insert(revisions).values(
                 fact_id=fact_id,
-                number=1,
-                at=at,
-                author=author,
-                action=action,
-                reason=reason,
-                batch=batch,
-                data=encode(fact),
-            )
-        )
-        return 1
-
-    async def _append(
-        self,
-        db: AsyncConnection,
-        situation_id: int,
-        key: str,
-        fact: Fact,
-        at: datetime,
-        author: str,
-        action: str,
-        reason: str | None,
-        batch: str,
-    ) -> int:
-        row = (
-            await db.execute(
-                select(facts.c.id, facts.c.kind).where(facts.c.situation_id == situation_id, facts.c.key == key)
-            )
-        ).first()
-        if row is None:
-            raise NotFound(f"no fact '{key}'")
-        if row.kind != fact.kind:
-            raise ValueError(f"'{key}' is a {row.kind}, not a {fact.kind}")
-        last = await db.scalar(select(func.max(revisions.c.number)).where(revisions.c.fact_id == row.id))
-        number = int(last or 0) + 1
-        await db.execute(
-            insert(revisions).values(
-                fact_id=row.id,
                 number=number,
-                at=at,
-                author=author,
-                action=action,
-                reason=reason,
-                batch=batch,
+                at=stamp.at,
+                author=stamp.author,
+                author_name=stamp.author_name,
+                action=change.action,
+                reason=change.reason,
+                batch=stamp.batch,
+                undoes=stamp.undoes,
                 data=encode(fact),
             )
         )

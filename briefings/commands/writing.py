@@ -1,0 +1,262 @@
+"""Moderators' commands: add, update, correct, retract, undo. Each is one transaction; a refusal
+names the option at fault and writes nothing. `/history` and `/whatchanged` are open to everyone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from briefings.answers import changes
+from briefings.answers.cards import fact_lines
+from briefings.answers.toll import latest_by_source, number
+from briefings.commands.parse import Request
+from briefings.commands.registry import Context, command
+from briefings.facts import Actor, Fact, Place, Source, Status, Toll
+from briefings.reply import Line, Outcome, Reply, Section, line, problem, u
+from briefings.snapshot import Snapshot
+from briefings.store import Change, Revision
+from briefings.updates import SPECS, Env, InputError, new_fact, revised_fact
+
+ADDABLE = ("event", "reaction", "measure", "claim", "source", "place", "actor", "toll")
+UPDATE_USAGE = (
+    "/update toll killed=N [civilians=N] [security=N] [insurgents=N] [wounded=N] [kidnapped=N] "
+    '[qualifier="at least"|about|"more than"|exactly] [low=N] [high=N] [place=NAME] source="NAME" '
+    '[via="NAME"] [as_of=YYYY-MM-DD or YYYY-MM-DDTHH:MM] [note="..."] [confirm=yes]'
+)
+
+
+def rejected(error: InputError, usage: str) -> Reply:
+    field = f"{error.option}: " if error.option else ""
+    return problem(f"Not recorded — {field}{error.message}", "Nothing was changed.", f"Usage: {usage}")
+
+
+def recorded(title: str, snapshot: Snapshot, written: list[Revision], extra: list[Line] | None = None) -> Reply:
+    """The facts exactly as now recorded, with their ids."""
+    lines: list[Line] = list(extra or [])
+    for revision in written:
+        snapshot.facts[revision.key] = revision.fact
+        lines += fact_lines(snapshot, revision.key, revision.fact)
+    keys = ", ".join(r.key for r in written)
+    return Reply(title, [Section(None, lines)], line(f"/history {keys} · /undo takes it back"))
+
+
+def _yes(value: str | None) -> bool:
+    return (value or "").strip().lower() in ("yes", "y", "true", "1")
+
+
+def lower_than_before(snapshot: Snapshot, toll: Toll) -> list[str]:
+    """Figures below the same source's latest for the same place (far more often a typo than news)."""
+    source = toll.sources[0]
+    same = [(k, t) for k, t in snapshot.all(Toll) if t.sources[0] == source and t.place == toll.place]
+    problems = []
+    for field in Toll.FIGURES:
+        new = getattr(toll, field)
+        latest = latest_by_source(snapshot, same, field).get(source)
+        if latest is None or not isinstance(new, int):
+            continue
+        key, old_toll = latest
+        old = getattr(old_toll, field)
+        if isinstance(old, int) and new < old and toll.as_of.sort_key() >= old_toll.as_of.sort_key():
+            problems.append(
+                f"{field}={number(new)} is lower than {snapshot.source_label(source)}'s {number(old)} ({key})"
+            )
+    return problems
+
+
+def duplicate_name(snapshot: Snapshot, fact: Fact) -> str | None:
+    if not isinstance(fact, Source | Place | Actor):
+        return None
+    index = {"source": snapshot.sources, "place": snapshot.places, "actor": snapshot.actors}[fact.kind]
+    for name in [fact.name, *fact.aliases]:
+        key = index.exact(name)
+        if key:
+            return f"'{name}' is already {fact.kind} {key} ({index.name(key)})"
+    return None
+
+
+async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Reply:
+    snapshot = await ctx.snapshot()
+    try:
+        fact = new_fact(kind, request.options, Env(snapshot, ctx.now))
+    except InputError as error:
+        return rejected(error, usage)
+    clash = duplicate_name(snapshot, fact)
+    if clash:
+        return rejected(InputError("name", clash + "; use /correct to change it"), usage)
+    if isinstance(fact, Toll) and not _yes(request.options.get("confirm")):
+        lower = lower_than_before(snapshot, fact)
+        if lower:
+            return problem(
+                "Not recorded — " + "; ".join(lower) + ".",
+                "Nothing was changed. If the figure really went down, repeat with confirm=yes; "
+                "to fix an earlier figure, use /correct ID.",
+            )
+    written = await ctx.store.write(ctx.slug, [Change(fact)], ctx.caller.ident, author_name=ctx.caller.name)
+    return recorded(f"Recorded {written[0].key} ({kind})", snapshot, written)
+
+
+@command(
+    "update",
+    UPDATE_USAGE,
+    "Record a new toll claim from a source (moderators).",
+    moderators_only=True,
+    examples=('/update toll killed=120 civilians=60 source="SOHR" as_of=2025-03-08T18:00',),
+)
+async def update_command(ctx: Context, request: Request) -> Reply:
+    if [w.lower() for w in request.words] != ["toll"]:
+        return problem("Usage: " + UPDATE_USAGE)
+    return await _create(ctx, request, "toll", UPDATE_USAGE)
+
+
+@command(
+    "add",
+    "/add event|reaction|measure|claim|source|place|actor key=value ...",
+    "Record a new fact (moderators).",
+    moderators_only=True,
+    examples=(
+        '/add event date=2025-03-08 place=Jableh text="..." source="SOHR"',
+        '/add reaction actor=Turkey stance=warns quote="..." date=2025-03-08 source="News report"',
+        '/add source name="UN OHCHR" kind=international-body',
+        '/add place name=Baniyas province=Tartous kind=city aliases="Banias"',
+    ),
+)
+async def add_command(ctx: Context, request: Request) -> Reply:
+    kind = request.words[0].lower() if request.words else ""
+    if kind not in ADDABLE or len(request.words) != 1:
+        return problem(
+            f"Say what to add: /add {'|'.join(ADDABLE[:-1])} key=value ...",
+            "For example: " + '/add event date=2025-03-08 text="..." source="SOHR"',
+        )
+    usage = f"/add {kind} " + " ".join(f"{o}=..." for o in SPECS[kind] if o not in ("status",))
+    return await _create(ctx, request, kind, usage)
+
+
+async def _existing(ctx: Context, request: Request, verb: str) -> tuple[Snapshot, str, Fact] | Reply:
+    if len(request.words) != 1:
+        return problem(f'Usage: /{verb} ID key=value ... reason="..." (ids look like t1, e4, r2)')
+    key = request.words[0].lower()
+    snapshot = await ctx.snapshot()
+    fact = snapshot.facts.get(key)
+    if fact is None:
+        return problem(f"There is no fact “{key}”.", "Ids are shown in square brackets in every answer, e.g. [t1].")
+    if not (request.options.get("reason") or "").strip():
+        return problem(f'Not recorded — reason: say why (/{verb} {key} ... reason="...").', "Nothing was changed.")
+    return snapshot, key, fact
+
+
+@command(
+    "correct",
+    '/correct ID key=value ... reason="..."',
+    "A new revision of a fact; history is kept (moderators).",
+    moderators_only=True,
+    examples=('/correct t1 killed=72 reason="SOHR revised its count"',),
+)
+async def correct_command(ctx: Context, request: Request) -> Reply:
+    found = await _existing(ctx, request, "correct")
+    if isinstance(found, Reply):
+        return found
+    snapshot, key, fact = found
+    usage = f"/correct {key} " + " ".join(f"{o}=..." for o in SPECS[fact.kind]) + ' reason="..."'
+    changes_given = {k: v for k, v in request.options.items() if k != "reason"}
+    if not changes_given:
+        return problem(f"Not recorded — say what to change, e.g. {usage}", "Nothing was changed.")
+    if (changes_given.get("status") or "").lower() == "retracted":
+        return problem(f'Not recorded — status: use /retract {key} reason="..." to retract.', "Nothing was changed.")
+    try:
+        revised = revised_fact(fact, changes_given, Env(snapshot, ctx.now))
+    except InputError as error:
+        return rejected(error, usage)
+    diff = changes.differences(snapshot, fact, revised)
+    if not diff:
+        return problem(f"Nothing to change: {key} already says that.", outcome=Outcome.invalid)
+    written = await ctx.store.write(
+        ctx.slug,
+        [Change(revised, key, "correct", request.options["reason"])],
+        ctx.caller.ident,
+        author_name=ctx.caller.name,
+    )
+    return recorded(f"Corrected {key}", snapshot, written, [line(u(text)) for text in diff])
+
+
+@command(
+    "retract",
+    '/retract ID reason="..."',
+    "Withdraw a fact: it leaves the answers, stays in history (moderators).",
+    moderators_only=True,
+    examples=('/retract t3 reason="Source withdrew the figure"',),
+)
+async def retract_command(ctx: Context, request: Request) -> Reply:
+    found = await _existing(ctx, request, "retract")
+    if isinstance(found, Reply):
+        return found
+    snapshot, key, fact = found
+    if set(request.options) - {"reason"}:
+        return problem('Not recorded — /retract takes only reason="..."; to change values use /correct.')
+    if fact.status is Status.retracted:
+        return problem(f"{key} is already retracted.", f"See /history {key}")
+    retracted = fact.model_copy(update={"status": Status.retracted})
+    written = await ctx.store.write(
+        ctx.slug,
+        [Change(retracted, key, "retract", request.options["reason"])],
+        ctx.caller.ident,
+        author_name=ctx.caller.name,
+    )
+    return recorded(f"Retracted {key}", snapshot, written)
+
+
+@command("undo", "/undo", "Take back your own last change, as a new revision (moderators).", moderators_only=True)
+async def undo_command(ctx: Context, request: Request) -> Reply:
+    batch = await ctx.store.last_batch(ctx.slug, ctx.caller.ident)
+    if not batch:
+        return problem("You have no change to undo.")
+    undo: list[Change] = []
+    for revision in batch:
+        history = await ctx.store.history(ctx.slug, revision.key)
+        if history[-1].number != revision.number:
+            later = history[-1]
+            return problem(
+                f"Can't undo: {revision.key} was changed again since, by {changes.who(later)}.",
+                f"Nothing was changed. Look at /history {revision.key} and use /correct.",
+            )
+        if revision.number == 1:
+            restored = revision.fact.model_copy(update={"status": Status.retracted})
+        else:
+            restored = history[-2].fact
+        undo.append(Change(restored, revision.key, "undo", f"undo of {revision.action} #{revision.number}"))
+    snapshot = await ctx.snapshot()
+    written = await ctx.store.write(
+        ctx.slug, undo, ctx.caller.ident, author_name=ctx.caller.name, undoes=batch[0].batch
+    )
+    what = ", ".join(f"{r.action} of {r.key}" for r in batch)
+    return recorded(f"Undone: {what}", snapshot, written)
+
+
+@command("history", "/history ID", "Every revision of a fact: who, when, what changed, why.", examples=("/history t1",))
+async def history_command(ctx: Context, request: Request) -> Reply:
+    if len(request.words) != 1 or request.options:
+        return problem("Usage: /history ID (ids look like t1, e4, r2)")
+    key = request.words[0].lower()
+    snapshot = await ctx.snapshot()
+    if key not in snapshot.facts:
+        return problem(f"There is no fact “{key}”.", "Ids are shown in square brackets in every answer, e.g. [t1].")
+    return changes.history(snapshot, key, await ctx.store.history(ctx.slug, key))
+
+
+@command(
+    "whatchanged",
+    "/whatchanged [since=24h|3d|yesterday|DATE|DATE THH:MM]",
+    "New tolls with their change, events, reactions, corrections and retractions since then.",
+    examples=("/whatchanged", "/whatchanged since=yesterday", "/whatchanged since=2025-03-08T08:00"),
+)
+async def whatchanged_command(ctx: Context, request: Request) -> Reply:
+    if set(request.options) - {"since"}:
+        return problem("Usage: /whatchanged [since=...]", "For example since=24h, since=yesterday, since=2025-03-08")
+    text = request.options.get("since") or request.rest
+    snapshot = await ctx.snapshot()
+    try:
+        since = changes.parse_since(text, ctx.now, snapshot) if text else ctx.now - timedelta(hours=24)
+    except ValueError as exc:
+        return problem(f"since: {exc}")
+    if since > ctx.now:
+        return problem("since: that is in the future.")
+    revisions = await ctx.store.histories_changed_since(ctx.slug, since)
+    return changes.whatchanged(snapshot, revisions, since, ctx.now)

@@ -1,0 +1,296 @@
+"""Turning a moderator's `key=value` options into a validated fact, with errors that name the option."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import ValidationError
+
+from briefings.facts import (
+    FACT_KINDS,
+    ActorKind,
+    Fact,
+    MeasureKind,
+    PlaceKind,
+    Qualifier,
+    Sourced,
+    SourceKind,
+    Stance,
+    Status,
+    Vague,
+)
+from briefings.names import NameIndex, UnknownName
+from briefings.snapshot import Snapshot
+from briefings.when import When
+
+
+class InputError(ValueError):
+    """A moderator's input was refused; `option` names what to fix. Nothing was written."""
+
+    def __init__(self, option: str, message: str) -> None:
+        self.option, self.message = option, message
+        super().__init__(f"{option}: {message}" if option else message)
+
+
+@dataclass(frozen=True)
+class Env:
+    """What option parsers may look at."""
+
+    snapshot: Snapshot
+    now: datetime
+
+    @property
+    def today_local(self) -> datetime:
+        return self.now.astimezone(self.snapshot.situation.zone)
+
+
+Parser = Callable[[str, Env], Any]
+
+
+def count(text: str, env: Env) -> int:
+    cleaned = text.replace(",", "").replace("_", "").strip()
+    if not cleaned.lstrip("-").isdigit():
+        raise ValueError(f"'{text}' is not a whole number")
+    value = int(cleaned)
+    if value < 0:
+        raise ValueError(f"{value} is negative; counts start at 0")
+    return value
+
+
+def count_or_words(text: str, env: Env) -> int | Vague:
+    try:
+        return Vague(text.strip().lower())
+    except ValueError:
+        pass
+    try:
+        return count(text, env)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a number or one of {', '.join(v.value for v in Vague)}") from None
+
+
+def choice(enum: type[StrEnum]) -> Parser:
+    def parse(text: str, env: Env) -> StrEnum:
+        wanted = text.strip().lower().replace(" ", "-").replace("_", "-")
+        for member in enum:
+            if member.value.replace(" ", "-") == wanted:
+                return member
+        raise ValueError(f"'{text}' is not one of: {', '.join(m.value for m in enum)}")
+
+    return parse
+
+
+def past_time(text: str, env: Env) -> When:
+    when = When.parse(text)
+    if when.day > env.today_local.date():
+        raise ValueError(f"{when.iso()} is in the future (today is {env.today_local.date().isoformat()})")
+    return when
+
+
+def words(text: str, env: Env) -> str:
+    return text.strip()
+
+
+def names_list(text: str, env: Env) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def reference(index: Callable[[Snapshot], NameIndex], add_hint: str) -> Parser:
+    def parse(text: str, env: Env) -> str:
+        try:
+            return index(env.snapshot).resolve(text)
+        except UnknownName as exc:
+            names = exc.suggestions or index(env.snapshot).names()[:8]
+            raise ValueError(f"unknown {exc.what} '{text}'; known: {', '.join(names)} (or {add_hint} first)") from None
+
+    return parse
+
+
+def references(one: Parser) -> Parser:
+    def parse(text: str, env: Env) -> list[str]:
+        return [one(part, env) for part in names_list(text, env)]
+
+    return parse
+
+
+source_ref = reference(lambda s: s.sources, "/add source")
+place_ref = reference(lambda s: s.places, "/add place")
+actor_ref = reference(lambda s: s.actors, "/add actor")
+
+# option name -> (model field, parser)
+Spec = dict[str, tuple[str, Parser]]
+COMMON: Spec = {"note": ("note", words), "status": ("status", choice(Status))}
+SOURCED: Spec = {**COMMON, "source": ("sources", source_ref), "via": ("sources", source_ref)}
+SPECS: dict[str, Spec] = {
+    "toll": {
+        **SOURCED,
+        **{name: (name, count) for name in ("killed", "civilians", "security", "insurgents", "unknown", "low", "high")},
+        "wounded": ("wounded", count_or_words),
+        "kidnapped": ("kidnapped", count_or_words),
+        "qualifier": ("qualifier", choice(Qualifier)),
+        "place": ("place", place_ref),
+        "as_of": ("as_of", past_time),
+    },
+    "event": {
+        **SOURCED,
+        "date": ("when", past_time),
+        "text": ("text", words),
+        "place": ("places", references(place_ref)),
+        "actors": ("actors", references(actor_ref)),
+    },
+    "reaction": {
+        **SOURCED,
+        "actor": ("actor", actor_ref),
+        "stance": ("stance", choice(Stance)),
+        "summary": ("summary", words),
+        "quote": ("quote", words),
+        "date": ("when", past_time),
+    },
+    "measure": {
+        **SOURCED,
+        "type": ("type", choice(MeasureKind)),
+        "date": ("when", past_time),
+        "text": ("text", words),
+        "by": ("by", actor_ref),
+        "place": ("places", references(place_ref)),
+    },
+    "claim": {
+        **SOURCED,
+        "actor": ("actor", actor_ref),
+        "date": ("when", past_time),
+        "text": ("text", words),
+        "quote": ("quote", words),
+        "topic": ("topic", words),
+    },
+    "source": {
+        **COMMON,
+        "name": ("name", words),
+        "kind": ("type", choice(SourceKind)),
+        "aliases": ("aliases", names_list),
+        "description": ("description", words),
+    },
+    "place": {
+        **COMMON,
+        "name": ("name", words),
+        "province": ("province", words),
+        "kind": ("type", choice(PlaceKind)),
+        "district": ("district", words),
+        "aliases": ("aliases", names_list),
+    },
+    "actor": {
+        **COMMON,
+        "name": ("name", words),
+        "kind": ("type", choice(ActorKind)),
+        "aliases": ("aliases", names_list),
+        "description": ("description", words),
+    },
+}
+DEFAULTS: dict[str, dict[str, str]] = {
+    "reaction": {"date": "today"},
+    "measure": {"date": "today", "type": "other"},
+    "claim": {"date": "today"},
+    "place": {"kind": "area"},
+    "actor": {"kind": "organisation"},
+    "source": {"kind": "other"},
+}
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "toll": ("source",),
+    "event": ("date", "text", "source"),
+    "reaction": ("actor", "stance", "source"),
+    "measure": ("text", "source"),
+    "claim": ("text", "source"),
+    "source": ("name",),
+    "place": ("name", "province"),
+    "actor": ("name",),
+}
+CONTROL = frozenset({"reason", "confirm"})
+"""Options that steer a command rather than describe the fact."""
+
+
+def option_for(kind: str, field: str) -> str:
+    """The option name people type for a model field (`when` -> `date`)."""
+    for option, (name, _) in SPECS[kind].items():
+        if name == field and option != "via":
+            return option
+    return field
+
+
+def check_options(kind: str, options: dict[str, str]) -> None:
+    allowed = set(SPECS[kind]) | CONTROL
+    for option in options:
+        if option not in allowed:
+            near = NameIndex.build("option", ((o, o, ()) for o in sorted(allowed))).suggest(option, limit=1)
+            hint = f"; did you mean {near[0]}=" if near else ""
+            raise InputError(option, f"/{kind} has no option '{option}'{hint} (options: {', '.join(SPECS[kind])})")
+
+
+def parse_values(kind: str, options: dict[str, str], env: Env) -> dict[str, Any]:
+    """Each option's value converted to its field's type; the first bad one raises InputError."""
+    check_options(kind, options)
+    spec = SPECS[kind]
+    values: dict[str, Any] = {}
+    for option, raw in options.items():
+        if option in CONTROL:
+            continue
+        field, parse = spec[option]
+        if raw == "" and option not in ("source", "via"):
+            values[field] = None  # `note=""` clears an optional field
+            continue
+        try:
+            value = parse(_today(raw, env), env)
+        except ValueError as exc:
+            raise InputError(option, str(exc)) from None
+        if option == "source":
+            values["sources"] = [value, *values.get("sources", [])]
+        elif option == "via":
+            values["sources"] = [*values.get("sources", []), value]
+        else:
+            values[field] = value
+    return values
+
+
+def _today(raw: str, env: Env) -> str:
+    lowered = raw.strip().lower()
+    if lowered == "today":
+        return env.today_local.date().isoformat()
+    if lowered == "now":
+        return env.today_local.strftime("%Y-%m-%dT%H:%M")
+    return raw
+
+
+def new_fact(kind: str, options: dict[str, str], env: Env) -> Fact:
+    """A fact of `kind` from a moderator's options, defaults filled in, fully validated."""
+    given = {**DEFAULTS.get(kind, {}), **options}
+    if kind == "toll":
+        given.setdefault("as_of", "now")
+    if "via" in given and "source" not in given:
+        raise InputError("source", "say who reported it first (source=...), then who relayed it (via=...)")
+    for option in REQUIRED[kind]:
+        if not given.get(option):
+            raise InputError(option, f"required for /add {kind}" if kind != "toll" else "required: source=NAME")
+    return validate(kind, parse_values(kind, given, env))
+
+
+def revised_fact(current: Fact, options: dict[str, str], env: Env) -> Fact:
+    """`current` with the options applied; fields not named keep their value."""
+    values = parse_values(current.kind, options, env)
+    if "sources" in values and "via" not in options and isinstance(current, Sourced):
+        values["sources"] = values["sources"][:1] + current.sources[1:]
+    data = {**current.model_dump(), **values}
+    return validate(current.kind, data)
+
+
+def validate(kind: str, data: dict[str, Any]) -> Fact:
+    try:
+        return FACT_KINDS[kind].model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = str(error["loc"][0]) if error["loc"] else ""
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "string_too_long":
+            limit = (error.get("ctx") or {}).get("max_length")
+            message = f"too long ({len(str(error['input']))} characters; at most {limit})"
+        raise InputError(option_for(kind, field) if field else "", message) from None
