@@ -14,7 +14,9 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from bot import console
+from briefings import merge
 from briefings.access import Caller
+from briefings.answers.changes import differences
 from briefings.loader import SituationFileError, load_file
 from briefings.render_text import render
 from briefings.service import Briefings
@@ -44,6 +46,8 @@ async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
+    if args.merge:
+        return await _merge(briefings, args)
     file = load_file(Path(args.file))
     counts: dict[str, int] = {}
     for fact in file.facts.values():
@@ -53,9 +57,41 @@ async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
     if args.dry_run:
         return 0
     if not await briefings.store.import_situation(file, Caller.operator().ident):
-        print(f"Situation '{file.situation.slug}' already exists; nothing was changed.", file=sys.stderr)
+        print(
+            f"Situation '{file.situation.slug}' already exists; nothing was changed. "
+            "Use --merge to apply the file's changes to it.",
+            file=sys.stderr,
+        )
         return 1
     print(f"Loaded '{file.situation.slug}'.")
+    return 0
+
+
+async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
+    peek = load_file(Path(args.file))  # validates on its own first, for a clear error
+    snapshot = await briefings.store.snapshot(peek.situation.slug)
+    file = load_file(Path(args.file), base=snapshot.facts)
+    try:
+        changes = merge.plan(snapshot, file)
+    except merge.MergeError as exc:
+        print(f"{args.file}: {exc}; nothing was changed.", file=sys.stderr)
+        return 1
+    for key, fact in changes.added:
+        print(f"+ {key} {fact.kind}: {fact.label()}")
+    for key, before, after in changes.revised:
+        print(f"~ {key} {after.kind}: " + "; ".join(differences(snapshot, before, after)))
+    for key, _, after in changes.retracted:
+        print(f"- {key} {after.kind} retracted: {after.label()}")
+    print(
+        f"{len(changes.added)} added, {len(changes.revised)} revised, {len(changes.retracted)} retracted, "
+        f"{changes.unchanged} unchanged; {changes.untouched} facts not in the file are left as they are."
+    )
+    if args.dry_run or changes.empty:
+        print("Dry run: nothing was changed." if args.dry_run else "Nothing to change.")
+        return 0
+    reason = f"merged from {Path(args.file).name}"
+    await briefings.store.write(snapshot.situation.slug, changes.changes(reason), Caller.operator().ident)
+    print("Applied.")
     return 0
 
 
@@ -111,7 +147,8 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_digest)
     p = sub.add_parser("load", help="validate and import a situation file")
     p.add_argument("file")
-    p.add_argument("--dry-run", action="store_true", help="only validate and summarise")
+    p.add_argument("--dry-run", action="store_true", help="only validate and show what would change")
+    p.add_argument("--merge", action="store_true", help="apply the file to its existing situation as revisions")
     p.set_defaults(run=_load)
     p = sub.add_parser("export", help="the whole situation, history included, as JSON")
     p.add_argument("--situation", help="slug (default: the console's current situation)")

@@ -185,9 +185,12 @@ class Toll(Sourced):
         return sum(given) if given else None
 
     def label(self) -> str:
-        if self.killed is not None:
-            prefix = f"{self.qualifier.value} " if self.qualifier else ""
-            return f"{prefix}{self.killed} killed"
+        prefix = f"{self.qualifier.value} " if self.qualifier else ""
+        for name in self.FIGURES:
+            value = getattr(self, name)
+            if value is not None:
+                word = "killed" if name == "killed" else name
+                return f"{prefix if isinstance(value, int) else ''}{value} {word}"
         return "toll"
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -50,27 +50,31 @@ class SituationFileError(ValueError):
 class SituationFile:
     situation: Situation
     facts: dict[str, Fact]
+    explicit: set[str] = field(default_factory=set)
+    """Ids the file gave itself (the others were numbered on reading)."""
 
 
-def load_file(path: Path) -> SituationFile:
+def load_file(path: Path, base: dict[str, Fact] | None = None) -> SituationFile:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise SituationFileError(str(path), [f"cannot read the file ({exc.strerror})"]) from None
-    return load_text(text, str(path))
+    return load_text(text, str(path), base)
 
 
-def load_text(text: str, origin: str) -> SituationFile:
+def load_text(text: str, origin: str, base: dict[str, Fact] | None = None) -> SituationFile:
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise SituationFileError(origin, [f"not valid YAML or JSON: {exc}".replace("\n", " ")]) from None
     if not isinstance(data, dict):
         raise SituationFileError(origin, ["the file must be a mapping with 'situation' and fact lists"])
-    return parse(data, origin)
+    return parse(data, origin, base)
 
 
-def parse(data: dict[str, Any], origin: str) -> SituationFile:
+def parse(data: dict[str, Any], origin: str, base: dict[str, Fact] | None = None) -> SituationFile:
+    """Validates a whole file. With `base` (facts already stored), names and new ids also take
+    those into account, so a file merged into a situation may name what only the store knows."""
     problems: list[str] = []
     unknown = sorted(set(data) - set(SECTIONS) - {"situation"})
     problems += [f"{key}: unknown section (expected situation, {', '.join(SECTIONS)})" for key in unknown]
@@ -80,6 +84,8 @@ def parse(data: dict[str, Any], origin: str) -> SituationFile:
     except ValidationError as exc:
         problems += _describe(exc, "situation")
     facts: dict[str, Fact] = {}
+    known: dict[str, Fact] = dict(base or {})
+    explicit: set[str] = set()
     indexes: dict[str, NameIndex] = {}
     for section, kind in SECTIONS.items():
         items = data.get(section) or []
@@ -91,16 +97,18 @@ def parse(data: dict[str, Any], origin: str) -> SituationFile:
             if not isinstance(item, dict):
                 problems.append(f"{where}: must be a mapping of fields")
                 continue
-            key, fact_or_problems = _build(kind, dict(item), where, facts, indexes)
+            if item.get("id"):
+                explicit.add(str(item["id"]))
+            key, fact_or_problems = _build(kind, dict(item), where, facts, known, indexes)
             if isinstance(fact_or_problems, list):
                 problems += fact_or_problems
             else:
-                facts[key] = fact_or_problems
+                facts[key] = known[key] = fact_or_problems
         if kind in ("source", "place", "actor"):
-            indexes[kind] = reference_index(kind, facts)
+            indexes[kind] = reference_index(kind, known)
     if problems or situation is None:
         raise SituationFileError(origin, problems)
-    return SituationFile(situation, facts)
+    return SituationFile(situation, facts, explicit)
 
 
 def reference_index(kind: str, facts: dict[str, Fact]) -> NameIndex:
@@ -114,10 +122,15 @@ def reference_index(kind: str, facts: dict[str, Fact]) -> NameIndex:
 
 
 def _build(
-    kind: str, item: dict[str, Any], where: str, facts: dict[str, Fact], indexes: dict[str, NameIndex]
+    kind: str,
+    item: dict[str, Any],
+    where: str,
+    facts: dict[str, Fact],
+    known: dict[str, Fact],
+    indexes: dict[str, NameIndex],
 ) -> tuple[str, Fact | list[str]]:
     cls = FACT_KINDS[kind]
-    key = str(item.pop("id", "") or _next_key(cls.prefix, facts))
+    key = str(item.pop("id", "") or _next_key(cls.prefix, known))
     if not key.startswith(cls.prefix) or not key[1:].isdigit():
         return key, [f"{where}.id: '{key}' must be '{cls.prefix}' followed by a number"]
     if key in facts:

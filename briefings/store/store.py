@@ -41,12 +41,14 @@ class Revision:
 
 @dataclass(frozen=True)
 class Change:
-    """One revision to write: a new fact (`key` None) or a new state of an existing one."""
+    """One revision to write: a new fact (`key` None: the next free id; or `new` with a chosen id)
+    or a new state of an existing one."""
 
     fact: Fact
     key: str | None = None
     action: str = "create"
     reason: str | None = None
+    new: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,9 @@ class Store:
                     .returning(situations.c.id)
                 )
                 for key, fact in file.facts.items():
-                    await self._add_revision(db, situation_id, key, Change(fact, key, "load"), stamp, new=True)
+                    await self._add_revision(
+                        db, situation_id, key, Change(fact, key, "load", new=True), stamp, new=True
+                    )
         except IntegrityError:
             return False
         return True
@@ -244,7 +248,8 @@ class Store:
             situation_id = await self._situation_id(db, slug, lock=True)
             for change in changes:
                 key = change.key or await self._next_key(db, situation_id, change.fact.prefix)
-                number = await self._add_revision(db, situation_id, key, change, stamp, new=change.key is None)
+                new = change.new or change.key is None
+                number = await self._add_revision(db, situation_id, key, change, stamp, new=new)
                 written.append(
                     Revision(
                         key,
