@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot import console
 from briefings import merge
@@ -39,10 +40,15 @@ async def _console(briefings: Briefings, args: argparse.Namespace) -> int:
     return await console.run(briefings, _caller(args.user))
 
 
+async def _migrate(briefings: Briefings, args: argparse.Namespace) -> int:
+    names = ", ".join(s.slug for s in await briefings.store.situations())
+    print(f"Database ready; situations: {names or 'none'}.")
+    return 0
+
+
 async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
-    reply = await briefings.handle("/brief", Caller.operator())
-    print(render(reply))
-    return 0 if reply.ok else 1
+    print(render(await briefings.digest("console")))
+    return 0
 
 
 async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
@@ -143,6 +149,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="act as this console user instead of the local operator")
     p.add_argument("text", help='the command, e.g. "/toll Jableh"')
     p.set_defaults(run=_ask)
+    p = sub.add_parser("migrate", help="create or upgrade the database and load the seed if it is empty")
+    p.set_defaults(run=_migrate)
     p = sub.add_parser("digest", help="print the digest the bot would post now")
     p.set_defaults(run=_digest)
     p = sub.add_parser("load", help="validate and import a situation file")
@@ -174,10 +182,16 @@ def main(argv: list[str] | None = None) -> int:
         print(str(exc), file=sys.stderr)
         return 1
     except ValidationError as exc:
-        print(f"Invalid setting: {exc}", file=sys.stderr)
+        for error in exc.errors():
+            name = "BRIEFING_" + "_".join(str(part) for part in error["loc"]).upper()
+            print(f"Invalid setting {name}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
         return 2
     except NotFound as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except (OSError, SQLAlchemyError) as exc:
+        print(f"briefing: cannot use the database ({type(exc).__name__}: {exc})", file=sys.stderr)
+        print("Check BRIEFING_DATABASE_URL (e.g. sqlite:///briefing.db or postgresql://user@host/db).", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from briefings.access import Caller, Moderators
+from briefings.answers import digest
 from briefings.commands import reading
 from briefings.commands.parse import ParseError, parse
 from briefings.commands.registry import COMMANDS, Context
@@ -73,6 +74,14 @@ class Briefings:
         if not situations:
             raise NotFound("no situation loaded yet; load one with `briefing load FILE`")
         return situations[0].slug
+
+    async def digest(self, channel: str, since: datetime | None = None) -> Reply:
+        """The digest for `channel` as it would be posted now (changes since `since`, default 24 hours)."""
+        now = self.clock()
+        slug = await self.situation_for(channel)
+        since = since or now - timedelta(hours=24)
+        snapshot = await self.store.snapshot(slug)
+        return digest.answer(snapshot, await self.store.histories_changed_since(slug, since), since, now)
 
     async def handle(self, text: str, caller: Caller) -> Reply:
         """Runs one command as `caller` would in a chat. Never raises for bad input."""

@@ -162,7 +162,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     overall = [(k, t) for k, t in tolls if t.place is None]
     sections = [Section(None, [line(*headline(snapshot, overall))])]
     for scope, entries in _by_scope(snapshot, tolls):
-        lines = [ln for key, toll in _shown(snapshot, entries) for ln in claim_lines(snapshot, key, toll)]
+        lines = scope_lines(snapshot, entries)
         if scope is None:
             lines += _toll_claims(snapshot)
         lines += disagreement(snapshot, entries)
@@ -181,7 +181,7 @@ def _for_place(snapshot: Snapshot, tolls: list[Entry], place_key: str, title: st
     scoped = [(k, t) for k, t in tolls if t.place in inside]
     sections = []
     for scope, entries in _by_scope(snapshot, scoped):
-        lines = [ln for key, toll in _shown(snapshot, entries) for ln in claim_lines(snapshot, key, toll)]
+        lines = scope_lines(snapshot, entries)
         sections.append(Section(snapshot.name_of(scope or ""), lines + disagreement(snapshot, entries)))
     if not sections:
         sections.append(Section(None, [line("No toll has been reported for ", u(place.name), " specifically.")]))
@@ -201,6 +201,19 @@ def _by_scope(snapshot: Snapshot, tolls: list[Entry]) -> list[tuple[str | None, 
         return (0 if scope is None else 1, -max((t.killed or 0) for _, t in entries))
 
     return sorted(groups.items(), key=rank)
+
+
+def scope_lines(snapshot: Snapshot, entries: list[Entry]) -> list[Line]:
+    """Each source's latest claims for one place; an older claim still shown for its breakdown says
+    which newer claim replaced its total."""
+    newest_total = {src: key for src, (key, _) in latest_by_source(snapshot, entries, "killed").items()}
+    lines: list[Line] = []
+    for key, toll in _shown(snapshot, entries):
+        lines += claim_lines(snapshot, key, toll)
+        newer = newest_total.get(toll.sources[0])
+        if toll.killed is not None and newer and newer != key:
+            lines.append(line(f"Its total has since been updated: see [{newer}].", level=1))
+    return lines
 
 
 def _shown(snapshot: Snapshot, entries: list[Entry]) -> list[Entry]:

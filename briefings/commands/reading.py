@@ -114,13 +114,19 @@ async def help_command(ctx: Context, request: Request) -> Reply:
             lines.append(line("For moderators only."))
         return Reply(f"/{found.name}", [Section(None, lines)])
     public = [c for c in COMMANDS.values() if not c.moderators_only]
-    sections = [Section("Ask", [line(b(c.usage), " — ", c.summary) for c in public])]
+    sections = [Section("Ask", [line(b(_short(c.usage)), " — ", c.summary) for c in public])]
     if ctx.is_moderator:
         moderated = [c for c in COMMANDS.values() if c.moderators_only]
-        sections.append(Section("Moderators", [line(b(c.usage), " — ", c.summary) for c in moderated]))
+        sections.append(Section("Moderators", [line(b(_short(c.usage)), " — ", c.summary) for c in moderated]))
     return Reply(
         "Commands", sections, line("Place and actor names may be spelled any common way. /help COMMAND for more.")
     )
+
+
+def _short(usage: str) -> str:
+    """Long usages are cut at their first optional part in the list; /help COMMAND shows them whole."""
+    cut = usage.find(" [", 20)
+    return usage if len(usage) <= 60 or cut < 0 else usage[:cut] + " …"
 
 
 def unknown_command(name: str) -> Reply:

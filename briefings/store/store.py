@@ -9,7 +9,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, insert, select
+from sqlalchemy.dialects.postgresql import insert as postgres_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -330,7 +332,12 @@ class Store:
     async def set_channel_situation(self, channel: str, slug: str, by: str) -> None:
         async with self._write() as db:
             situation_id = await self._situation_id(db, slug)
-            values = {"situation_id": situation_id, "updated_at": now(), "updated_by": by}
-            changed = await db.execute(update(channels).where(channels.c.channel == channel).values(**values))
-            if not changed.rowcount:
-                await db.execute(insert(channels).values(channel=channel, **values))
+            values = {"channel": channel, "situation_id": situation_id, "updated_at": now(), "updated_by": by}
+            dialect_insert = postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+            statement = dialect_insert(channels).values(**values)
+            await db.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[channels.c.channel],
+                    set_={k: statement.excluded[k] for k in ("situation_id", "updated_at", "updated_by")},
+                )
+            )
