@@ -166,8 +166,10 @@ def whatchanged(snapshot: Snapshot, revisions: list[Revision], since: datetime, 
             continue
         current = after[-1].fact
         if not before and after[0].action == "load":
-            loaded += 1
-            continue
+            loaded += 1  # a situation file's facts are counted, not listed; what changed later is
+            before, after = after[:1], after[1:]
+            if not after:
+                continue
         if current.status is Status.retracted and (not before or before[-1].fact.status is not Status.retracted):
             reason = after[-1].reason
             why: list[Part] = [": ", u(reason)] if reason else []

@@ -15,6 +15,7 @@ from briefings.reply import Line, Outcome, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
 from briefings.store import Change, Revision
 from briefings.updates import SPECS, Env, InputError, new_fact, revised_fact
+from briefings.when import When
 
 ADDABLE = ("event", "reaction", "measure", "claim", "source", "place", "actor", "toll")
 UPDATE_USAGE = (
@@ -55,11 +56,18 @@ def lower_than_before(snapshot: Snapshot, toll: Toll) -> list[str]:
             continue
         key, old_toll = latest
         old = getattr(old_toll, field)
-        if isinstance(old, int) and new < old and toll.as_of.sort_key() >= old_toll.as_of.sort_key():
+        if isinstance(old, int) and new < old and not _clearly_earlier(toll.as_of, old_toll.as_of):
             problems.append(
                 f"{field}={number(new)} is lower than {snapshot.source_label(source)}'s {number(old)} ({key})"
             )
     return problems
+
+
+def _clearly_earlier(new: When, old: When) -> bool:
+    """A back-filled figure (an earlier day, or an earlier clock time the same day) may well be lower."""
+    if new.day != old.day:
+        return new.day < old.day
+    return bool(new.clock and old.clock and new.clock < old.clock)
 
 
 def duplicate_name(snapshot: Snapshot, fact: Fact) -> str | None:
