@@ -15,6 +15,8 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import console
+from bot.serve import serve
+from bot.settings import Settings
 from briefings import merge
 from briefings.access import Caller
 from briefings.answers.changes import differences
@@ -149,6 +151,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--user", help="act as this console user instead of the local operator")
     p.add_argument("text", help='the command, e.g. "/toll Jableh"')
     p.set_defaults(run=_ask)
+    p = sub.add_parser("serve", help="serve Slack and/or Discord (whichever has credentials) with the scheduler")
+    p.add_argument("platform", nargs="?", choices=["slack", "discord"], help="serve only this platform")
+    p.set_defaults(run=None)
     p = sub.add_parser("migrate", help="create or upgrade the database and load the seed if it is empty")
     p.set_defaults(run=_migrate)
     p = sub.add_parser("digest", help="print the digest the bot would post now")
@@ -165,6 +170,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    if args.command == "serve":
+        return await serve(Settings(), args.platform)
     run: Runner = args.run
     briefings = await Briefings.start(CoreSettings())
     try:
@@ -175,7 +182,8 @@ async def _main(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    level = logging.INFO if args.command == "serve" else logging.WARNING
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         return asyncio.run(_main(args))
     except SituationFileError as exc:

@@ -49,6 +49,8 @@ class Reply:
     sections: list[Section] = field(default_factory=list)
     footer: Line | None = None
     outcome: Outcome = Outcome.answered
+    field: str | None = None
+    """For invalid input: the option at fault (`killed`, `source`), so forms can show the error beside it."""
 
     @property
     def ok(self) -> bool:

@@ -27,7 +27,9 @@ UPDATE_USAGE = (
 
 def rejected(error: InputError, usage: str) -> Reply:
     field = f"{error.option}: " if error.option else ""
-    return problem(f"Not recorded — {field}{error.message}", "Nothing was changed.", f"Usage: {usage}")
+    reply = problem(f"Not recorded — {field}{error.message}", "Nothing was changed.", f"Usage: {usage}")
+    reply.field = error.option or None
+    return reply
 
 
 def recorded(title: str, snapshot: Snapshot, written: list[Revision], extra: list[Line] | None = None) -> Reply:
@@ -93,11 +95,13 @@ async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Repl
     if isinstance(fact, Toll) and not _yes(request.options.get("confirm")):
         lower = lower_than_before(snapshot, fact)
         if lower:
-            return problem(
+            reply = problem(
                 "Not recorded — " + "; ".join(lower) + ".",
                 "Nothing was changed. If the figure really went down, repeat with confirm=yes; "
                 "to fix an earlier figure, use /correct ID.",
             )
+            reply.field = lower[0].split("=", 1)[0]
+            return reply
     written = await ctx.store.write(ctx.slug, [Change(fact)], ctx.caller.ident, author_name=ctx.caller.name)
     return recorded(f"Recorded {written[0].key} ({kind})", snapshot, written)
 

@@ -1,0 +1,30 @@
+"""Settings for serving chat platforms, on top of the core's."""
+
+from __future__ import annotations
+
+from pydantic import AliasChoices, Field
+
+from briefings.settings import CoreSettings
+
+
+def _env(name: str) -> AliasChoices:
+    return AliasChoices(name, name.lower())
+
+
+class Settings(CoreSettings):
+    slack_bot_token: str = Field(default="", validation_alias=_env("SLACK_BOT_TOKEN"))
+    slack_signing_secret: str = Field(default="", validation_alias=_env("SLACK_SIGNING_SECRET"))
+    slack_app_token: str = Field(default="", validation_alias=_env("SLACK_APP_TOKEN"))
+    slack_api_url: str = Field(default="https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
+    port: int = Field(default=3000, validation_alias=_env("PORT"))
+    host: str = Field(default="0.0.0.0", description="address the Slack HTTP endpoint listens on")
+    discord_token: str = Field(default="", validation_alias=_env("DISCORD_TOKEN"))
+    discord_guild_ids: str = Field(default="", validation_alias=_env("DISCORD_GUILD_IDS"))
+
+    @property
+    def slack_enabled(self) -> bool:
+        return bool(self.slack_bot_token)
+
+    @property
+    def discord_enabled(self) -> bool:
+        return bool(self.discord_token)
