@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from briefings.digests.posting import PostError
 from briefings.reply import Reply
 
-
-class PostError(Exception):
-    """A post failed. `permanent` when retrying cannot help (bot removed, channel archived or unknown)."""
-
-    def __init__(self, message: str, *, permanent: bool = False) -> None:
-        super().__init__(message)
-        self.permanent = permanent
+__all__ = ["Adapter", "PostError"]
 
 
 class Adapter(Protocol):

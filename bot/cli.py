@@ -49,7 +49,7 @@ async def _migrate(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
-    print(render(await briefings.digest("console")))
+    print(render(await briefings.digest(await briefings.situation_for("console"))))
     return 0
 
 
@@ -136,6 +136,10 @@ async def _export(briefings: Briefings, args: argparse.Namespace) -> int:
     return 0
 
 
+class DatabaseUnavailable(Exception):
+    """The database could not be opened or migrated."""
+
+
 Runner = Callable[[Briefings, argparse.Namespace], Awaitable[int]]
 
 
@@ -173,7 +177,10 @@ async def _main(args: argparse.Namespace) -> int:
     if args.command == "serve":
         return await serve(Settings(), args.platform)
     run: Runner = args.run
-    briefings = await Briefings.start(CoreSettings())
+    try:
+        briefings = await Briefings.start(CoreSettings())
+    except (OSError, SQLAlchemyError) as exc:
+        raise DatabaseUnavailable(exc) from exc
     try:
         return await run(briefings, args)
     finally:
@@ -197,8 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     except NotFound as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except (OSError, SQLAlchemyError) as exc:
-        print(f"briefing: cannot use the database ({type(exc).__name__}: {exc})", file=sys.stderr)
+    except DatabaseUnavailable as error:
+        cause = error.__cause__
+        print(f"briefing: cannot open the database ({type(cause).__name__}: {cause})", file=sys.stderr)
         print("Check BRIEFING_DATABASE_URL (e.g. sqlite:///briefing.db or postgresql://user@host/db).", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -8,8 +8,11 @@ import contextlib
 from collections.abc import Callable
 from pathlib import Path
 
+from bot.scheduler import DigestClock
 from briefings.access import Caller
+from briefings.digests.runner import DigestRunner
 from briefings.render_text import render
+from briefings.reply import Reply
 from briefings.service import Briefings
 
 HISTORY = Path.home() / ".briefing_history"
@@ -32,7 +35,27 @@ def _save_history(write: Callable[[Path], None]) -> None:
         write(HISTORY)
 
 
+class ConsolePoster:
+    """Digests for the console channel are printed."""
+
+    async def post(self, channel: str, reply: Reply, run_key: str) -> str:
+        print("\n" + render(reply) + "\n")
+        return run_key
+
+    async def find_posted(self, channel: str, run_key: str) -> str | None:
+        return None
+
+
 async def run(briefings: Briefings, caller: Caller) -> int:
+    clock = DigestClock(DigestRunner(briefings, {"console": ConsolePoster()}))
+    clock.start()
+    try:
+        return await _loop(briefings, caller)
+    finally:
+        await clock.stop()
+
+
+async def _loop(briefings: Briefings, caller: Caller) -> int:
     _enable_line_editing()
     situation = await briefings.store.situation(await briefings.situation_for(caller.channel))
     print(BANNER.format(title=situation.title))

@@ -7,7 +7,9 @@ import logging
 import signal
 
 from bot.adapter import Adapter
+from bot.scheduler import DigestClock
 from bot.settings import Settings
+from briefings.digests.runner import DigestRunner
 from briefings.service import Briefings
 
 log = logging.getLogger(__name__)
@@ -42,14 +44,17 @@ async def serve(settings: Settings, only: str | None = None) -> int:
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     started: list[Adapter] = []
+    clock = DigestClock(DigestRunner(briefings, {a.platform: a for a in adapters}))
     try:
         for adapter in adapters:
             await adapter.start()
             started.append(adapter)
             log.info("%s adapter ready", adapter.platform)
+        clock.start()
         await stop.wait()
         return 0
     finally:
+        await clock.stop()
         for adapter in reversed(started):
             await adapter.stop()
         await briefings.close()

@@ -40,12 +40,14 @@ class Line:
 @dataclass
 class Section:
     heading: str | None
+    """Headings (like titles) may hold names people typed: renderers always treat them as untrusted."""
     lines: list[Line] = field(default_factory=list)
 
 
 @dataclass
 class Reply:
     title: str
+    """May hold names people typed: renderers always treat the title as untrusted text."""
     sections: list[Section] = field(default_factory=list)
     footer: Line | None = None
     outcome: Outcome = Outcome.answered

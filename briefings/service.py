@@ -42,11 +42,15 @@ class Briefings:
         moderators: Moderators,
         default_situation: str = "",
         clock: Callable[[], datetime] = now,
+        digest_grace: timedelta = timedelta(hours=6),
     ) -> None:
         self.store = store
         self.moderators = moderators
         self.default_situation = default_situation
         self.clock = clock
+        self.digest_grace = digest_grace
+        self.urgent_listeners: list[Callable[[], None]] = []
+        """Called when a moderator marks a change urgent (the scheduler wakes up to post it)."""
 
     @classmethod
     async def start(cls, settings: CoreSettings) -> Briefings:
@@ -59,7 +63,7 @@ class Briefings:
             raise
         if loaded:
             log.info("loaded seed situations: %s", ", ".join(loaded))
-        return cls(store, Moderators.parse(settings.moderators), settings.situation)
+        return cls(store, Moderators.parse(settings.moderators), settings.situation, digest_grace=settings.digest_grace)
 
     async def close(self) -> None:
         await self.store.close()
@@ -75,13 +79,16 @@ class Briefings:
             raise NotFound("no situation loaded yet; load one with `briefing load FILE`")
         return situations[0].slug
 
-    async def digest(self, channel: str, since: datetime | None = None) -> Reply:
-        """The digest for `channel` as it would be posted now (changes since `since`, default 24 hours)."""
-        now = self.clock()
-        slug = await self.situation_for(channel)
+    async def digest(self, slug: str, since: datetime | None = None, now: datetime | None = None) -> Reply:
+        """The digest of a situation as it would be posted now: changes since `since` (default 24 hours)."""
+        now = now or self.clock()
         since = since or now - timedelta(hours=24)
         snapshot = await self.store.snapshot(slug)
         return digest.answer(snapshot, await self.store.histories_changed_since(slug, since), since, now)
+
+    def _urgent(self) -> None:
+        for listener in self.urgent_listeners:
+            listener()
 
     async def handle(self, text: str, caller: Caller) -> Reply:
         """Runs one command as `caller` would in a chat. Never raises for bad input."""
@@ -102,7 +109,8 @@ class Briefings:
             )
         try:
             slug = await self.situation_for(caller.channel)
-            return await found.run(Context(self.store, caller, slug, self.clock(), allowed), request)
+            context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent)
+            return await found.run(context, request)
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
         except Exception:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from pydantic import Field, field_validator
@@ -25,6 +26,10 @@ class CoreSettings(BaseSettings):
     )
     seeds: Path = Field(default=DEFAULT_SEEDS, description="Folder of situation files loaded into a fresh database")
     situation: str = Field(default="", description="The situation channels follow until switched (default: the first)")
+    digest_grace: timedelta = Field(
+        default=timedelta(hours=6),
+        description="How late a missed digest may still be posted (marked late); older ones are skipped and said so",
+    )
 
     @field_validator("moderators")
     @classmethod

@@ -84,7 +84,7 @@ def choice(enum: type[StrEnum]) -> Parser:
 
 
 def past_time(text: str, env: Env) -> When:
-    when = When.parse(text)
+    when = When(**When.parse_fields(text))
     if when.day > env.today_local.date():
         raise ValueError(f"{when.iso()} is in the future (today is {env.today_local.date().isoformat()})")
     return when
@@ -206,7 +206,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "place": ("name", "province"),
     "actor": ("name",),
 }
-CONTROL = frozenset({"reason", "confirm"})
+CONTROL = frozenset({"reason", "confirm", "urgent"})
 """Options that steer a command rather than describe the fact."""
 
 

@@ -35,6 +35,7 @@ async def test_a_day_of_updates(ask: Ask) -> None:
     assert "killed=108 is lower than SOHR's 1,018" in text
 
     toll, text = await ask("/toll")
+    assert toll.ok
     lines = text.splitlines()
     # The headline shows the disagreement between totals; SNHR's civilians-only count is not one of them.
     assert lines[2] == "• Between 120 and 1,018 killed, depending on the source (2 sources)."

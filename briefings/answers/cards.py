@@ -20,17 +20,23 @@ def fact_lines(snapshot: Snapshot, key: str, fact: Fact) -> list[Line]:
         lines = [line(b(fact.when.human() + ": "), *entry_line(snapshot, key, fact).spans)]
     elif isinstance(fact, Reaction):
         first, *rest = reaction_line(snapshot, key, fact)
-        lines = [line(b(snapshot.name_of(fact.actor)), f" ({fact.stance.value}): ", *first.spans), *rest]
+        lines = [line(u(snapshot.name_of(fact.actor), strong=True), f" ({fact.stance.value}): ", *first.spans), *rest]
     elif isinstance(fact, Claim):
         lines = [claim_line(snapshot, key, fact)]
     elif isinstance(fact, Source):
-        lines = [line(b(fact.name), f" — {fact.type.value}", *_aliases(fact.aliases), f" [{key}]")]
+        lines = [line(u(fact.name, strong=True), f" — {fact.type.value}", *_aliases(fact.aliases), f" [{key}]")]
     elif isinstance(fact, Place):
         lines = [
-            line(b(fact.name), f" — {fact.type.value} in ", u(fact.province), *_aliases(fact.aliases), f" [{key}]")
+            line(
+                u(fact.name, strong=True),
+                f" — {fact.type.value} in ",
+                u(fact.province),
+                *_aliases(fact.aliases),
+                f" [{key}]",
+            )
         ]
     elif isinstance(fact, Actor):
-        lines = [line(b(fact.name), f" — {fact.type.value}", *_aliases(fact.aliases), f" [{key}]")]
+        lines = [line(u(fact.name, strong=True), f" — {fact.type.value}", *_aliases(fact.aliases), f" [{key}]")]
     else:
         lines = [line(u(fact.label()), f" [{key}]")]
     if fact.status is not Status.reported:

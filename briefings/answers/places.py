@@ -7,7 +7,7 @@ from briefings.answers.timeline import entry_line
 from briefings.answers.toll import claim_lines
 from briefings.facts import Event, Measure, Place, PlaceKind, Toll
 from briefings.names import UnknownName
-from briefings.reply import Line, Part, Reply, Section, b, line, problem, u
+from briefings.reply import Line, Part, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
 
 
@@ -39,7 +39,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
             if place.type is PlaceKind.province:
                 continue
             happened, tolls = _mentions(snapshot, key)
-            parts: list[Part] = [b(place.name), f" ({place.type.value})"]
+            parts: list[Part] = [u(place.name, strong=True), f" ({place.type.value})"]
             if place.note:
                 parts += [" — ", u(place.note)]
             lines.append(line(*parts))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from briefings.answers.common import cite, did_you_mean, footer
 from briefings.facts import Actor, Claim, Reaction
 from briefings.names import UnknownName
-from briefings.reply import Line, Reply, Section, b, line, problem, u
+from briefings.reply import Line, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
 
 STANCE_WORDS = {"calls-for": "calls for", "other": "says"}
@@ -20,7 +20,7 @@ def reaction_line(snapshot: Snapshot, key: str, reaction: Reaction) -> list[Line
 
 def claim_line(snapshot: Snapshot, key: str, claim: Claim) -> Line:
     who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
-    return line(b(who), " asserts: ", u(claim.text), *cite(snapshot, claim, claim.when, key))
+    return line(u(who, strong=True), " asserts: ", u(claim.text), *cite(snapshot, claim, claim.when, key))
 
 
 def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:

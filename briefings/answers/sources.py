@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.answers.common import as_of_text, when_of
 from briefings.facts import Source, Sourced
-from briefings.reply import Part, Reply, Section, b, line, u
+from briefings.reply import Part, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
 
@@ -15,7 +15,7 @@ def answer(snapshot: Snapshot) -> Reply:
         mine = [f for f in cited if key in f.sources]
         times = [w for f in mine if (w := when_of(f)) is not None]
         latest = max(times, key=lambda w: w.sort_key(), default=None)
-        parts: list[Part] = [b(source.name), f" — {source.type.value.replace('-', ' ')}"]
+        parts: list[Part] = [u(source.name, strong=True), f" — {source.type.value.replace('-', ' ')}"]
         if source.description:
             parts += [": ", u(source.description)]
         lines.append(line(*parts, f" [{key}]"))

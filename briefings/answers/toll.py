@@ -77,7 +77,7 @@ def figures(toll: Toll) -> list[Part]:
 def claim_lines(snapshot: Snapshot, key: str, toll: Toll) -> list[Line]:
     lines = [
         line(
-            b(sources_text(snapshot, toll.sources)),
+            u(sources_text(snapshot, toll.sources), strong=True),
             ": ",
             *figures(toll),
             *cite(snapshot, toll, toll.as_of, key, named=False),
@@ -231,5 +231,5 @@ def _toll_claims(snapshot: Snapshot) -> list[Line]:
     for key, claim in snapshot.all(Claim):
         if claim.topic and claim.topic.lower() == "toll":
             who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
-            lines.append(line(b(who), ": ", u(claim.text), *cite(snapshot, claim, claim.when, key)))
+            lines.append(line(u(who, strong=True), ": ", u(claim.text), *cite(snapshot, claim, claim.when, key)))
     return lines

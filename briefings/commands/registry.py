@@ -22,6 +22,8 @@ class Context:
     slug: str
     now: datetime
     is_moderator: bool
+    urgent: Callable[[], None] = lambda: None
+    """Tells the digest scheduler in this process that urgent posts are waiting."""
 
     async def snapshot(self) -> Snapshot:
         return await self.store.snapshot(self.slug)

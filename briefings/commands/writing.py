@@ -14,6 +14,7 @@ from briefings.facts import Actor, Fact, Place, Source, Status, Toll
 from briefings.reply import Line, Outcome, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
 from briefings.store import Change, Revision
+from briefings.store.digests import PENDING, DigestStore
 from briefings.updates import SPECS, Env, InputError, new_fact, revised_fact
 from briefings.when import When
 
@@ -32,14 +33,45 @@ def rejected(error: InputError, usage: str) -> Reply:
     return reply
 
 
-def recorded(title: str, snapshot: Snapshot, written: list[Revision], extra: list[Line] | None = None) -> Reply:
+async def recorded(
+    ctx: Context,
+    request: Request,
+    title: str,
+    snapshot: Snapshot,
+    written: list[Revision],
+    extra: list[Line] | None = None,
+) -> Reply:
     """The facts exactly as now recorded, with their ids."""
     lines: list[Line] = list(extra or [])
     for revision in written:
         snapshot.facts[revision.key] = revision.fact
         lines += fact_lines(snapshot, revision.key, revision.fact)
     keys = ", ".join(r.key for r in written)
+    if _yes(request.options.get("urgent")):
+        channels = await queue_urgent(ctx, written[0].batch)
+        lines.append(line(f"Marked urgent: posting now to {channels} subscribed channel(s)."))
     return Reply(title, [Section(None, lines)], line(f"/history {keys} · /undo takes it back"))
+
+
+async def queue_urgent(ctx: Context, batch: str) -> int:
+    """One pending urgent run per subscribed channel of the situation; the scheduler posts each once."""
+    digests = DigestStore(ctx.store)
+    count = 0
+    for subscription in await digests.subscriptions(slug=ctx.slug):
+        created = await digests.claim(
+            subscription.id,
+            f"urgent:{batch}",
+            kind="urgent",
+            owner="",
+            at=ctx.now,
+            lease_until=None,
+            batch=batch,
+            status=PENDING,
+        )
+        count += created is not None
+    if count:
+        ctx.urgent()
+    return count
 
 
 def _yes(value: str | None) -> bool:
@@ -103,7 +135,7 @@ async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Repl
             reply.field = lower[0].split("=", 1)[0]
             return reply
     written = await ctx.store.write(ctx.slug, [Change(fact)], ctx.caller.ident, author_name=ctx.caller.name)
-    return recorded(f"Recorded {written[0].key} ({kind})", snapshot, written)
+    return await recorded(ctx, request, f"Recorded {written[0].key} ({kind})", snapshot, written)
 
 
 @command(
@@ -168,7 +200,7 @@ async def correct_command(ctx: Context, request: Request) -> Reply:
         return found
     snapshot, key, fact = found
     usage = f"/correct {key} " + " ".join(f"{o}=..." for o in SPECS[fact.kind]) + ' reason="..."'
-    changes_given = {k: v for k, v in request.options.items() if k != "reason"}
+    changes_given = {k: v for k, v in request.options.items() if k not in ("reason", "urgent")}
     if not changes_given:
         return problem(f"Not recorded — say what to change, e.g. {usage}", "Nothing was changed.")
     if (changes_given.get("status") or "").lower() == "retracted":
@@ -186,7 +218,7 @@ async def correct_command(ctx: Context, request: Request) -> Reply:
         ctx.caller.ident,
         author_name=ctx.caller.name,
     )
-    return recorded(f"Corrected {key}", snapshot, written, [line(u(text)) for text in diff])
+    return await recorded(ctx, request, f"Corrected {key}", snapshot, written, [line(u(text)) for text in diff])
 
 
 @command(
@@ -201,7 +233,7 @@ async def retract_command(ctx: Context, request: Request) -> Reply:
     if isinstance(found, Reply):
         return found
     snapshot, key, fact = found
-    if set(request.options) - {"reason"}:
+    if set(request.options) - {"reason", "urgent"}:
         return problem('Not recorded — /retract takes only reason="..."; to change values use /correct.')
     if fact.status is Status.retracted:
         return problem(f"{key} is already retracted.", f"See /history {key}")
@@ -212,7 +244,7 @@ async def retract_command(ctx: Context, request: Request) -> Reply:
         ctx.caller.ident,
         author_name=ctx.caller.name,
     )
-    return recorded(f"Retracted {key}", snapshot, written)
+    return await recorded(ctx, request, f"Retracted {key}", snapshot, written)
 
 
 @command("undo", "/undo", "Take back your own last change, as a new revision (moderators).", moderators_only=True)
@@ -223,23 +255,25 @@ async def undo_command(ctx: Context, request: Request) -> Reply:
     undo: list[Change] = []
     for revision in batch:
         history = await ctx.store.history(ctx.slug, revision.key)
-        if history[-1].number != revision.number:
-            later = history[-1]
+        undone = {h.undoes for h in history if h.undoes}
+        # Later changes that still stand (not undos, not changes since undone) block the undo.
+        others = [h for h in history if h.number > revision.number and not h.undoes and h.batch not in undone]
+        if others:
             return problem(
-                f"Can't undo: {revision.key} was changed again since, by {changes.who(later)}.",
+                f"Can't undo: {revision.key} was changed again since, by {changes.who(others[-1])}.",
                 f"Nothing was changed. Look at /history {revision.key} and use /correct.",
             )
         if revision.number == 1:
             restored = revision.fact.model_copy(update={"status": Status.retracted})
         else:
-            restored = history[-2].fact
+            restored = next(h.fact for h in history if h.number == revision.number - 1)
         undo.append(Change(restored, revision.key, "undo", f"undo of {revision.action} #{revision.number}"))
     snapshot = await ctx.snapshot()
     written = await ctx.store.write(
         ctx.slug, undo, ctx.caller.ident, author_name=ctx.caller.name, undoes=batch[0].batch
     )
     what = ", ".join(f"{r.action} of {r.key}" for r in batch)
-    return recorded(f"Undone: {what}", snapshot, written)
+    return await recorded(ctx, request, f"Undone: {what}", snapshot, written)
 
 
 @command("history", "/history ID", "Every revision of a fact: who, when, what changed, why.", examples=("/history t1",))

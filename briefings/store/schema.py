@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Column,
     DateTime,
     ForeignKey,
@@ -91,4 +92,42 @@ channels = Table(
     Column("situation_id", ForeignKey("situations.id"), nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(200), nullable=False),
+)
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("channel", String(200), nullable=False, index=True),
+    Column("situation_id", ForeignKey("situations.id"), nullable=False),
+    Column("at_time", String(5), nullable=False),
+    Column("timezone", String(64), nullable=False),
+    Column("days", String(40), nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("failures", Integer, nullable=False),
+    Column("suspended_reason", Text),
+)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("subscription_id", ForeignKey("subscriptions.id"), nullable=False),
+    Column("key", String(80), nullable=False),
+    Column("kind", String(10), nullable=False),
+    Column("slot", UTCDateTime),
+    Column("batch", String(36)),
+    Column("status", String(10), nullable=False, index=True),
+    Column("owner", String(80)),
+    Column("lease_until", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt", UTCDateTime),
+    Column("late", Boolean, nullable=False),
+    Column("message_id", String(80)),
+    Column("error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("posted_at", UTCDateTime),
+    UniqueConstraint("subscription_id", "key", name="uq_runs_subscription_key"),
 )

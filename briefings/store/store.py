@@ -91,12 +91,12 @@ class Store:
         await self.engine.dispose()
 
     @asynccontextmanager
-    async def _read(self) -> AsyncIterator[AsyncConnection]:
+    async def reading(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as connection, connection.begin():
             yield connection
 
     @asynccontextmanager
-    async def _write(self) -> AsyncIterator[AsyncConnection]:
+    async def writing(self) -> AsyncIterator[AsyncConnection]:
         async with self.engine.connect() as connection:
             connection = await connection.execution_options(**{WRITE: True})
             async with connection.begin():
@@ -105,12 +105,12 @@ class Store:
     # --- situations -------------------------------------------------------------------------
 
     async def situations(self) -> list[Situation]:
-        async with self._read() as db:
+        async with self.reading() as db:
             rows = await db.execute(select(situations.c.data).order_by(situations.c.id))
             return [Situation.model_validate(data) for (data,) in rows]
 
     async def situation(self, slug: str) -> Situation:
-        async with self._read() as db:
+        async with self.reading() as db:
             data = await db.scalar(select(situations.c.data).where(situations.c.slug == slug))
         if data is None:
             raise NotFound(f"no situation '{slug}'")
@@ -120,7 +120,7 @@ class Store:
         """Adds a whole situation; False (and nothing written) when its slug already exists."""
         stamp = Stamp(at or now(), author, None, str(uuid.uuid4()), None)
         try:
-            async with self._write() as db:
+            async with self.writing() as db:
                 situation_id = await db.scalar(
                     insert(situations)
                     .values(slug=file.situation.slug, data=file.situation.model_dump(mode="json"), created_at=stamp.at)
@@ -135,10 +135,10 @@ class Store:
         return True
 
     async def has_situations(self) -> bool:
-        async with self._read() as db:
+        async with self.reading() as db:
             return bool(await db.scalar(select(func.count()).select_from(situations)))
 
-    async def _situation_id(self, db: AsyncConnection, slug: str, *, lock: bool = False) -> int:
+    async def situation_id(self, db: AsyncConnection, slug: str, *, lock: bool = False) -> int:
         query = select(situations.c.id).where(situations.c.slug == slug)
         if lock:
             query = query.with_for_update()
@@ -162,7 +162,7 @@ class Store:
             .join(revisions, (revisions.c.fact_id == facts.c.id) & (revisions.c.number == latest.c.number))
             .where(facts.c.situation_id == situations.c.id, situations.c.slug == slug)
         )
-        async with self._read() as db:
+        async with self.reading() as db:
             situation = await db.scalar(select(situations.c.data).where(situations.c.slug == slug))
             if situation is None:
                 raise NotFound(f"no situation '{slug}'")
@@ -179,11 +179,15 @@ class Store:
         rows = await self._revisions(slug, facts.c.key == key)
         if not rows:
             raise NotFound(f"no fact '{key}' in '{slug}'")
-        return rows
+        return sorted(rows, key=lambda r: r.number)
 
     async def revisions_since(self, slug: str, since: datetime) -> list[Revision]:
         """Every revision recorded after `since`, oldest first."""
         return await self._revisions(slug, revisions.c.at > since)
+
+    async def batch(self, slug: str, batch: str) -> list[Revision]:
+        """The revisions one command wrote."""
+        return await self._revisions(slug, revisions.c.batch == batch)
 
     async def all_revisions(self, slug: str) -> list[Revision]:
         return await self._revisions(slug, True)
@@ -223,9 +227,9 @@ class Store:
             .join(facts, facts.c.id == revisions.c.fact_id)
             .join(situations, situations.c.id == facts.c.situation_id)
             .where(situations.c.slug == slug, condition)
-            .order_by(revisions.c.at, revisions.c.id)
+            .order_by(revisions.c.at, revisions.c.fact_id, revisions.c.number)
         )
-        async with self._read() as db:
+        async with self.reading() as db:
             rows = (await db.execute(query)).all()
         return [
             Revision(key, number, at, author, action, reason, batch, decode(kind, data), author_name, undoes)
@@ -244,10 +248,11 @@ class Store:
     ) -> list[Revision]:
         """Writes all changes in one transaction (all or nothing) and returns the new revisions.
         New facts (`key` None) get the next free id of their kind."""
-        stamp = Stamp(at or now(), author, author_name, str(uuid.uuid4()), undoes)
         written: list[Revision] = []
-        async with self._write() as db:
-            situation_id = await self._situation_id(db, slug, lock=True)
+        async with self.writing() as db:
+            situation_id = await self.situation_id(db, slug, lock=True)
+            # Stamped once the situation is locked, so times follow the order writes are made in.
+            stamp = Stamp(at or now(), author, author_name, str(uuid.uuid4()), undoes)
             for change in changes:
                 key = change.key or await self._next_key(db, situation_id, change.fact.prefix)
                 new = change.new or change.key is None
@@ -321,7 +326,7 @@ class Store:
     # --- channels -----------------------------------------------------------------------------
 
     async def channel_situation(self, channel: str) -> str | None:
-        async with self._read() as db:
+        async with self.reading() as db:
             slug = await db.scalar(
                 select(situations.c.slug)
                 .join(channels, channels.c.situation_id == situations.c.id)
@@ -330,8 +335,8 @@ class Store:
         return str(slug) if slug else None
 
     async def set_channel_situation(self, channel: str, slug: str, by: str) -> None:
-        async with self._write() as db:
-            situation_id = await self._situation_id(db, slug)
+        async with self.writing() as db:
+            situation_id = await self.situation_id(db, slug)
             values = {"channel": channel, "situation_id": situation_id, "updated_at": now(), "updated_by": by}
             dialect_insert = postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
             statement = dialect_insert(channels).values(**values)

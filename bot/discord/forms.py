@@ -1,0 +1,87 @@
+"""Discord UI pieces: the moderators' toll form (a modal) and the "Post to channel" button."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+
+import discord
+
+log = logging.getLogger(__name__)
+FORM_TIMEOUT = 15 * 60.0
+SHARE_ID = "briefing:share"
+TOLL_FIELDS: dict[str, tuple[str, str, discord.TextStyle]] = {
+    "killed": ("Killed (total)", "e.g. 120", discord.TextStyle.short),
+    "civilians": ("Of whom civilians", "e.g. 60", discord.TextStyle.short),
+    "source": ("Source (who reported it)", "e.g. SOHR", discord.TextStyle.short),
+    "as_of": ("As of (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", "empty: now", discord.TextStyle.short),
+    "note": ("Note", "optional", discord.TextStyle.paragraph),
+}
+"""Option -> (label, placeholder, style); at most five, Discord's limit for a modal."""
+
+FormSubmit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
+Handler = Callable[[discord.Interaction], Awaitable[None]]
+ErrorHandler = Callable[[discord.Interaction, Exception, str], Awaitable[None]]
+
+
+def field_label(option: str | None) -> str | None:
+    """The label a form shows for an option, to name the field at fault."""
+    return TOLL_FIELDS[option][0] if option in TOLL_FIELDS else None
+
+
+class TollForm(discord.ui.Modal):
+    """A new toll claim: its submission runs `/update toll ...` through the core."""
+
+    def __init__(self, submit: FormSubmit, on_failure: ErrorHandler) -> None:
+        super().__init__(title="New toll claim", timeout=FORM_TIMEOUT)
+        self._submit, self._on_failure = submit, on_failure
+        self.inputs: dict[str, discord.ui.TextInput[TollForm]] = {}
+        for option, (label, placeholder, style) in TOLL_FIELDS.items():
+            text_input: discord.ui.TextInput[TollForm] = discord.ui.TextInput(
+                label=label,
+                placeholder=placeholder,
+                style=style,
+                required=option == "source",
+                max_length=1000 if style is discord.TextStyle.paragraph else 100,
+                custom_id=f"toll:{option}",
+            )
+            self.inputs[option] = text_input
+            self.add_item(text_input)
+
+    def values(self) -> dict[str, str]:
+        return {option: text_input.value.strip() for option, text_input in self.inputs.items()}
+
+    async def on_submit(self, interaction: discord.Interaction) -> None:
+        await self._submit(interaction, self.values())
+
+    async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
+        await self._on_failure(interaction, error, "toll form")
+
+
+class ShareView(discord.ui.View):
+    """One "Post to channel" button. Registered once as a persistent view; messages carry a stopped copy,
+    so nothing is kept per message and the button works after a restart (it reposts its own message)."""
+
+    def __init__(self, share: Handler | None = None, on_failure: ErrorHandler | None = None) -> None:
+        super().__init__(timeout=None)
+        self._share, self._on_failure = share, on_failure
+
+    @discord.ui.button(label="Post to channel", style=discord.ButtonStyle.secondary, custom_id=SHARE_ID)
+    async def post_to_channel(self, interaction: discord.Interaction, button: discord.ui.Button[ShareView]) -> None:
+        if self._share is not None:
+            await self._share(interaction)
+
+    async def on_error(
+        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[ShareView]
+    ) -> None:
+        if self._on_failure is not None:
+            await self._on_failure(interaction, error, "share button")
+        else:
+            log.error("share button failed", exc_info=error)
+
+
+def share_buttons() -> ShareView:
+    """The button to attach to an answer: stopped, so discord.py does not track it per message."""
+    view = ShareView()
+    view.stop()
+    return view

@@ -1,0 +1,60 @@
+"""The digest clock: APScheduler 3 as a timer that calls the core's runner; the truth lives in the database."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import UTC, datetime
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from briefings.digests.runner import DigestRunner
+
+log = logging.getLogger(__name__)
+JOB = "digest-tick"
+
+
+class DigestClock:
+    """Ticks the runner every `interval` seconds, and at once when an urgent update is waiting."""
+
+    def __init__(self, runner: DigestRunner, interval: float = 30.0) -> None:
+        self.runner = runner
+        self.interval = interval
+        self.scheduler = AsyncIOScheduler(timezone=UTC)
+        self._pending: set[asyncio.Task[None]] = set()
+
+    def start(self) -> None:
+        self.scheduler.add_job(
+            self.tick,
+            IntervalTrigger(seconds=self.interval, timezone=UTC),
+            id=JOB,
+            next_run_time=datetime.now(UTC),
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,
+        )
+        self.scheduler.start()
+        self.runner.briefings.urgent_listeners.append(self.wake)
+
+    def wake(self) -> None:
+        """Runs a tick now (from inside the event loop), without waiting for the next interval."""
+        task = asyncio.get_running_loop().create_task(self.tick())
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
+
+    async def tick(self) -> None:
+        try:
+            report = await self.runner.tick(datetime.now(UTC))
+        except Exception:
+            log.exception("digest tick failed; trying again at the next tick")
+            return
+        if report.posted or report.skipped or report.failed or report.retrying:
+            log.info("digests: %s", report)
+
+    async def stop(self) -> None:
+        if self.wake in self.runner.briefings.urgent_listeners:
+            self.runner.briefings.urgent_listeners.remove(self.wake)
+        self.scheduler.shutdown(wait=False)
+        for task in list(self._pending):
+            task.cancel()

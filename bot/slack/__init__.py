@@ -1,0 +1,1 @@
+"""Slack: the adapter (`bot.slack.adapter.SlackAdapter`), Block Kit rendering, moderator forms, the app manifest."""

@@ -1,0 +1,216 @@
+"""Block Kit rendering of reply documents, built through `slack_sdk.models.blocks` so Slack's limits are checked.
+
+Every piece of text is escaped (`&`, `<`, `>`), the bot's own words included, so nothing in a reply can become a
+mention (`<!channel>`, `<@U…>`) or a link. Long replies are split at line boundaries into several section blocks
+and, past 50 blocks or ~12,000 characters, into several messages.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    ContextBlock,
+    HeaderBlock,
+    MarkdownTextObject,
+    PlainTextObject,
+    SectionBlock,
+)
+
+from briefings.render_text import render as render_plain
+from briefings.reply import Line, Reply
+
+SECTION_CHARS = 3000
+HEADER_CHARS = 150
+CONTEXT_CHARS = 3000
+MESSAGE_BLOCKS = 50
+HOME_BLOCKS = 100
+MESSAGE_CHARS = 12_000
+HOME_CHARS = 30_000
+TEXT_CHARS = 40_000
+SHARE_ACTION = "share"
+BULLETS = ("• ", "      ◦ ")
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+
+
+def escape(text: str) -> str:
+    """Neutralises Slack's only control characters, so `<!channel>` shows as text and pings nobody."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def unescape(text: str) -> str:
+    """What a person typed: Slack sends `&`, `<`, `>` in message and command text as entities."""
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def mrkdwn_line(line: Line) -> str:
+    """One reply line as mrkdwn: a bullet, escaped spans, `*bold*` for strong spans."""
+    out = [BULLETS[min(line.level, 1)]]
+    for span in line.spans:
+        text = escape(span.text)
+        core = text.strip()
+        if span.strong and core:
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            text = f"{lead}*{core}*{trail}"
+        out.append(text)
+    return "".join(out)
+
+
+def split_long(text: str, limit: int) -> list[str]:
+    """Cuts one over-long line at sentence ends, then (only for a single giant sentence) at spaces."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text):
+        for part in _words_within(sentence, limit):
+            joined = f"{current} {part}" if current else part
+            if len(joined) <= limit:
+                current = joined
+            else:
+                pieces.append(current)
+                current = part
+    if current:
+        pieces.append(current)
+    return pieces
+
+
+def _words_within(sentence: str, limit: int) -> list[str]:
+    if len(sentence) <= limit:
+        return [sentence]
+    parts: list[str] = []
+    current = ""
+    for word in sentence.split(" "):
+        while len(word) > limit:  # no space at all: a hard cut is the only way
+            if current:
+                parts.append(current)
+                current = ""
+            parts.append(word[:limit])
+            word = word[limit:]
+        joined = f"{current} {word}" if current else word
+        if len(joined) <= limit:
+            current = joined
+        else:
+            parts.append(current)
+            current = word
+    if current:
+        parts.append(current)
+    return parts
+
+
+def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
+    """Joins lines with newlines into chunks of at most `limit` characters, never splitting a line that fits."""
+    chunks: list[str] = []
+    current = ""
+    for text in lines:
+        for piece in split_long(text, limit) if len(text) > limit else [text]:
+            joined = f"{current}\n{piece}" if current else piece
+            if len(joined) <= limit:
+                current = joined
+            else:
+                chunks.append(current)
+                current = piece
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+@dataclass
+class Unit:
+    """One block and its escaped text (the `text` fallback of a message that is one page of several)."""
+
+    block: Block
+    plain: str
+
+    @property
+    def size(self) -> int:
+        return len(str(self.block.to_dict()))
+
+
+@dataclass
+class Message:
+    """One Slack message: blocks (as dicts) and the escaped plain-text fallback."""
+
+    blocks: list[dict[str, Any]] = field(default_factory=list)
+    text: str = ""
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"blocks": self.blocks, "text": self.text}
+
+
+def header_text(title: str) -> str:
+    """The title, cut at a word boundary to fit a header block."""
+    if len(title) <= HEADER_CHARS:
+        return title
+    cut = title[: HEADER_CHARS - 1].rsplit(" ", 1)[0]
+    return cut + "…"
+
+
+def units(reply: Reply, *, note: str | None = None) -> list[Unit]:
+    """The reply as a flat list of blocks: header, sections, footer and `note` as context."""
+    out = [Unit(HeaderBlock(text=PlainTextObject(text=header_text(reply.title), emoji=False)), escape(reply.title))]
+    for section in reply.sections:
+        texts = [mrkdwn_line(line) for line in section.lines]
+        if section.heading:
+            texts.insert(0, f"*{escape(section.heading)}*")
+        out += [Unit(SectionBlock(text=MarkdownTextObject(text=chunk)), chunk) for chunk in pack(texts)]
+    for extra in ([mrkdwn_line(reply.footer)[len(BULLETS[0]) :]] if reply.footer else []) + (
+        [escape(note)] if note else []
+    ):
+        for chunk in pack([extra], CONTEXT_CHARS):
+            out.append(Unit(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
+    return out
+
+
+def share_block(command: str) -> ActionsBlock:
+    """The "Post to channel" button; its value is the command, re-run by whoever clicks it."""
+    button = ButtonElement(
+        text=PlainTextObject(text="Post to channel"), action_id=SHARE_ACTION, value=command[:2000], style="primary"
+    )
+    return ActionsBlock(block_id="share", elements=[button])
+
+
+def messages(
+    reply: Reply,
+    *,
+    share: str | None = None,
+    note: str | None = None,
+    max_blocks: int = MESSAGE_BLOCKS,
+    max_chars: int = MESSAGE_CHARS,
+) -> list[Message]:
+    """The reply as one or more messages; a share button (if `share` is a command) goes on the last one."""
+    pages: list[list[Unit]] = [[]]
+    size = 0
+    reserve = 1 if share else 0
+    for unit in units(reply, note=note):
+        if pages[-1] and (len(pages[-1]) + 1 + reserve > max_blocks or size + unit.size > max_chars):
+            pages.append([])
+            size = 0
+        pages[-1].append(unit)
+        size += unit.size
+    out = []
+    for page in pages:
+        blocks = [unit.block.to_dict() for unit in page]
+        text = plain_text(reply) if len(pages) == 1 else "\n".join(unit.plain for unit in page)
+        out.append(Message(blocks, text[:TEXT_CHARS]))
+    if share:
+        out[-1].blocks.append(share_block(share).to_dict())
+    return out
+
+
+def plain_text(reply: Reply) -> str:
+    """The whole reply as escaped plain text (refusals and errors are sent this way)."""
+    return escape(render_plain(reply))[:TEXT_CHARS]
+
+
+def home_view(reply: Reply) -> dict[str, Any]:
+    """An App Home tab showing `reply`; cut to the first page if it is very long."""
+    pages = messages(reply, max_blocks=HOME_BLOCKS - 1, max_chars=HOME_CHARS)
+    blocks = pages[0].blocks
+    if len(pages) > 1:
+        more = ContextBlock(elements=[MarkdownTextObject(text="Shortened here: use /brief for the whole briefing.")])
+        blocks.append(more.to_dict())
+    return {"type": "home", "blocks": blocks}

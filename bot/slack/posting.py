@@ -1,0 +1,76 @@
+"""Digest posts: `chat.postMessage` marked with the run key in message metadata, and finding such a post again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.adapter import PostError
+from bot.slack.blocks import messages
+from bot.slack.errors import NETWORK_ERRORS, error_code
+from briefings.reply import Reply
+
+EVENT_TYPE = "briefing_digest"
+HISTORY_LIMIT = 100
+PERMANENT = frozenset(
+    {
+        "channel_not_found",
+        "not_in_channel",
+        "is_archived",
+        "account_inactive",
+        "invalid_auth",
+        "not_authed",
+        "token_revoked",
+        "missing_scope",
+    }
+)
+
+
+def channel_id(channel: str) -> str:
+    """Slack's own id: `slack:C123` and `C123` both give `C123`."""
+    return channel.removeprefix("slack:")
+
+
+def post_error(action: str, channel: str, exc: Exception) -> PostError:
+    """A PostError that says whether retrying can help."""
+    if isinstance(exc, SlackApiError):
+        error = error_code(exc)
+        return PostError(f"Slack {action} in {channel} failed: {error}", permanent=error in PERMANENT)
+    return PostError(f"Slack {action} in {channel} failed: {exc!r}")
+
+
+async def post(client: AsyncWebClient, channel: str, reply: Reply, run_key: str) -> str:
+    """Posts the reply (in several messages if long); the first carries the run key. Returns its ts."""
+    channel = channel_id(channel)
+    first = ""
+    for number, message in enumerate(messages(reply)):
+        extra: dict[str, Any] = {}
+        if number == 0:
+            extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"run_key": run_key}}
+        try:
+            response = await client.chat_postMessage(
+                channel=channel, unfurl_links=False, unfurl_media=False, **message.as_kwargs(), **extra
+            )
+        except (SlackApiError, *NETWORK_ERRORS) as exc:
+            if first:  # the marked message went out; the digest counts as posted
+                break
+            raise post_error("chat.postMessage", channel, exc) from exc
+        first = first or str(response["ts"])
+    return first
+
+
+async def find_posted(client: AsyncWebClient, channel: str, run_key: str) -> str | None:
+    """The ts of a recent message whose metadata carries `run_key`."""
+    channel = channel_id(channel)
+    try:
+        response = await client.conversations_history(channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT)
+    except (SlackApiError, *NETWORK_ERRORS) as exc:
+        raise post_error("conversations.history", channel, exc) from exc
+    for message in response.get("messages") or []:
+        metadata = message.get("metadata") or {}
+        payload = metadata.get("event_payload") or {}
+        if metadata.get("event_type") == EVENT_TYPE and payload.get("run_key") == run_key:
+            return str(message["ts"])
+    return None

@@ -1,0 +1,140 @@
+"""`/digest subscribe|unsubscribe|list|preview`: a channel's scheduled digests."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from briefings.answers import digest
+from briefings.answers.common import local_time
+from briefings.commands.parse import Request
+from briefings.commands.registry import Context, command
+from briefings.digests.schedule import (
+    ALL_DAYS,
+    DAY_EXAMPLES,
+    TIME_EXAMPLES,
+    WEEKDAYS,
+    ZONE_EXAMPLES,
+    Schedule,
+    parse_days,
+    parse_time,
+    parse_zone,
+)
+from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
+from briefings.store.digests import POSTED, DigestStore
+
+USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | preview"
+
+
+def parse_schedule(words: list[str], options: dict[str, str], default_zone: ZoneInfo) -> Schedule:
+    """Words in any order — a time, days, a timezone (`08:00 mon-fri Europe/London`) — or time=, days=, tz=."""
+    at = parse_time(options["time"]) if "time" in options else None
+    days = parse_days(options["days"]) if "days" in options else None
+    zone_text = options.get("tz") or options.get("timezone")
+    zone = parse_zone(zone_text) if zone_text else None
+    for word in words:
+        lowered = word.lower()
+        if lowered[:1].isdigit():
+            if at is not None:
+                raise ValueError(f"two times given ('{word}'); {TIME_EXAMPLES}")
+            at = parse_time(word)
+        elif lowered[:3] in WEEKDAYS or lowered in ("daily", "weekdays", "weekends", "everyday"):
+            if days is not None:
+                raise ValueError(f"days given twice ('{word}'); {DAY_EXAMPLES}")
+            days = parse_days(word)
+        else:
+            if zone is not None:
+                raise ValueError(f"two timezones given ('{word}'); {ZONE_EXAMPLES}")
+            zone = parse_zone(word)
+    return Schedule(at or time(8, 0), zone or default_zone, days or ALL_DAYS)
+
+
+@command(
+    "digest",
+    USAGE,
+    "Scheduled digests in this channel: subscribe (moderators), list, preview.",
+    examples=("/digest subscribe", "/digest subscribe 07:30 Europe/London mon-fri", "/digest list", "/digest preview"),
+)
+async def digest_command(ctx: Context, request: Request) -> Reply:
+    action = request.words[0].lower() if request.words else "list"
+    rest = request.words[1:]
+    digests = DigestStore(ctx.store)
+    channel = ctx.caller.channel
+    if action in ("subscribe", "unsubscribe") and not ctx.is_moderator:
+        return problem(
+            f"Sorry, /digest {action} is for moderators.",
+            "Anyone may use /digest list and /digest preview.",
+            outcome=Outcome.refused,
+        )
+    if action == "subscribe":
+        situation = await ctx.store.situation(ctx.slug)
+        try:
+            schedule = parse_schedule(rest, request.options, situation.zone)
+        except ValueError as exc:
+            return problem(
+                f"Not subscribed — {exc}.", f"Usage: {USAGE}", "Example: /digest subscribe 07:30 Europe/London mon-fri"
+            )
+        existing = await digests.subscriptions(channel=channel, slug=ctx.slug)
+        if any(s.schedule == schedule for s in existing):
+            return problem(f"This channel already gets the digest at {schedule.describe()}.", "See /digest list")
+        await digests.subscribe(channel, ctx.slug, schedule, ctx.caller.ident)
+        upcoming = schedule.next_after(ctx.now)
+        return Reply(
+            "Digest subscribed",
+            [
+                Section(
+                    None,
+                    [
+                        line(
+                            "This channel will get the ",
+                            u(situation.title, strong=True),
+                            f" digest at {schedule.describe()}.",
+                        ),
+                        line(f"Next: {local_time(upcoming, schedule.zone)} ({upcoming:%H:%M} UTC)."),
+                    ],
+                )
+            ],
+            line("/digest list · /digest preview · /digest unsubscribe"),
+        )
+    if action == "unsubscribe":
+        removed = await digests.unsubscribe(channel, ctx.slug)
+        if not removed:
+            return problem("This channel has no digest subscription to remove.")
+        return Reply(
+            "Digest unsubscribed", [Section(None, [line(f"Removed {removed} subscription(s) from this channel.")])]
+        )
+    if action == "list":
+        return await _list(ctx, digests)
+    if action == "preview":
+        subscriptions = await digests.subscriptions(channel=channel, slug=ctx.slug)
+        since: datetime | None = None
+        for subscription in subscriptions:
+            posted = [r.posted_at for r in await digests.history(subscription.id) if r.status == POSTED and r.posted_at]
+            if posted and (since is None or posted[-1] > since):
+                since = posted[-1]
+        return await preview(ctx, since)
+    return problem(f"Unknown /digest action “{action}”.", f"Usage: {USAGE}")
+
+
+async def preview(ctx: Context, since: datetime | None) -> Reply:
+    """The digest as this channel would get it now."""
+    start = since or ctx.now - timedelta(hours=24)
+    revisions = await ctx.store.histories_changed_since(ctx.slug, start)
+    return digest.answer(await ctx.snapshot(), revisions, start, ctx.now)
+
+
+async def _list(ctx: Context, digests: DigestStore) -> Reply:
+    subscriptions = await digests.subscriptions(channel=ctx.caller.channel, active=None)
+    lines: list[Line] = []
+    for subscription in subscriptions:
+        schedule = subscription.schedule
+        if subscription.active:
+            upcoming = schedule.next_after(ctx.now)
+            lines.append(line(b(schedule.describe()), f" — {subscription.slug}"))
+            lines.append(line(f"Next: {local_time(upcoming, schedule.zone)} ({upcoming:%Y-%m-%d %H:%M} UTC)", level=1))
+        elif subscription.suspended_reason != "unsubscribed":
+            lines.append(line(b(schedule.describe()), f" — {subscription.slug} — suspended"))
+            lines.append(line(f"Posting failed: {subscription.suspended_reason}. Subscribe again once fixed.", level=1))
+    if not lines:
+        lines.append(line("No digest in this channel yet. Moderators: /digest subscribe [HH:MM] [timezone] [days]"))
+    return Reply("Digests in this channel", [Section(None, lines)])

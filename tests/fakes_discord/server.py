@@ -1,0 +1,376 @@
+"""A fake Discord on 127.0.0.1: the REST routes discord.py uses here, and a gateway websocket.
+
+It records every request (`calls`), answers JSON with exactly `Content-Type: application/json`, and lets a
+test dispatch gateway events (`interact`), drop the websocket (`drop`) and refuse things (`reject_token`,
+`forbidden_channels`)."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import yarl
+from aiohttp import WSMsgType, web
+
+JSON = {"Content-Type": "application/json"}
+APP_ID = "1300000000000000001"
+BOT_ID = "1300000000000000002"
+GUILD_ID = "4242"
+CHANNEL_ID = "1300000000000000003"
+MOD_ROLE = "999"
+TIMESTAMP = "2025-03-08T12:00:00.000000+00:00"
+Json = dict[str, Any]
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+    query: dict[str, str] = field(default_factory=dict)
+
+
+def user(user_id: str, name: str, bot: bool = False) -> Json:
+    return {"id": user_id, "username": name, "global_name": name, "discriminator": "0", "avatar": None, "bot": bot}
+
+
+def role(role_id: str, name: str, position: int) -> Json:
+    return {
+        "id": role_id,
+        "name": name,
+        "permissions": "0",
+        "position": position,
+        "color": 0,
+        "hoist": False,
+        "managed": False,
+        "mentionable": False,
+        "flags": 0,
+    }
+
+
+class FakeDiscord:
+    """Start with `await fake.start()`; `rest_url` and `gateway_url` are what discord.py is pointed at."""
+
+    def __init__(self, token: str = "test-token") -> None:
+        self.token = token
+        self.calls: list[Call] = []
+        self.gateway_ops: list[Json] = []
+        self.gateway_paths: list[str] = []
+        self.messages: dict[str, list[Json]] = {}
+        self.forbidden_channels: set[str] = set()
+        self.bot = user(BOT_ID, "briefing-bot", bot=True)
+        self._ids = itertools.count(1300000000000001000)
+        self._seq = itertools.count(1)
+        self._changed = asyncio.Condition()
+        self._socket: web.WebSocketResponse | None = None
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # server
+
+    async def start(self) -> None:
+        app = web.Application()
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_get("/resume", self._gateway)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    async def close(self) -> None:
+        if self._socket is not None:
+            await self._socket.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway_url(self) -> yarl.URL:
+        return yarl.URL(f"ws://127.0.0.1:{self.port}/gateway")
+
+    @property
+    def resume_url(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/resume"
+
+    def next_id(self) -> str:
+        return str(next(self._ids))
+
+    async def _record(self, call: Call | None = None, op: Json | None = None) -> None:
+        async with self._changed:
+            if call is not None:
+                self.calls.append(call)
+            if op is not None:
+                self.gateway_ops.append(op)
+            self._changed.notify_all()
+
+    async def wait_for(self, found: Callable[[], Any], timeout: float = 5.0) -> Any:
+        """Waits until `found()` returns something truthy (checked after each recorded call) and returns it."""
+
+        async def check() -> Any:
+            async with self._changed:
+                while not (result := found()):
+                    await self._changed.wait()
+                return result
+
+        return await asyncio.wait_for(check(), timeout)
+
+    # REST
+
+    def _json(self, data: Any, status: int = 200) -> web.Response:
+        return web.Response(body=json.dumps(data).encode(), status=status, headers=JSON)
+
+    def _error(self, status: int, message: str, code: int = 0) -> web.Response:
+        return self._json({"message": message, "code": code}, status)
+
+    async def _rest(self, request: web.Request) -> web.Response:
+        raw = await request.text()
+        body = json.loads(raw) if raw else None
+        path = "/" + request.match_info["path"]
+        call = Call(request.method, path, body, dict(request.query))
+        await self._record(call)
+        if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
+            return self._error(401, "401: Unauthorized")
+        parts = path.strip("/").split("/")
+        route = (request.method, *parts)
+        if route == ("GET", "users", "@me"):
+            return self._json(self.bot)
+        if route == ("GET", "oauth2", "applications", "@me"):
+            return self._json(self._application())
+        if request.method == "PUT" and parts[0] == "applications" and parts[-1] == "commands":
+            return self._json([self._registered(command) for command in body or []])
+        if request.method == "POST" and parts[0] == "interactions" and parts[-1] == "callback":
+            return self._json(self._callback(parts[1], body or {}))
+        if parts[0] == "webhooks":
+            return self._json(self._message(CHANNEL_ID, body or {}))
+        if parts[0] == "channels" and parts[-1] == "messages":
+            channel = parts[1]
+            if channel in self.forbidden_channels:
+                return self._error(403, "Missing Permissions", 50013)
+            if request.method == "GET":
+                limit = int(request.query.get("limit", "50"))
+                return self._json(list(reversed(self.messages.get(channel, [])))[:limit])
+            message = self._message(channel, body or {})
+            self.messages.setdefault(channel, []).append(message)
+            return self._json(message)
+        return self._error(404, f"Unknown route {request.method} {path}", 10000)
+
+    def _application(self) -> Json:
+        return {
+            "id": APP_ID,
+            "name": "Briefings",
+            "icon": None,
+            "description": "",
+            "bot_public": False,
+            "bot_require_code_grant": False,
+            "owner": user("1300000000000000009", "owner"),
+            "verify_key": "0" * 64,
+            "flags": 0,
+            "team": None,
+        }
+
+    def _registered(self, command: Json) -> Json:
+        return {"id": self.next_id(), "application_id": APP_ID, "version": "1", "type": 1, **command}
+
+    def _callback(self, interaction_id: str, body: Json) -> Json:
+        data = body.get("data") or {}
+        message = self._message(CHANNEL_ID, data) if body.get("type") in (4, 5) else None
+        return {
+            "interaction": {
+                "id": interaction_id,
+                "type": body.get("type"),
+                "response_message_id": message["id"] if message else None,
+                "response_message_loading": body.get("type") == 5,
+                "response_message_ephemeral": bool(data.get("flags", 0) & 64),
+            },
+            "resource": {"type": body.get("type"), "message": message} if message else None,
+        }
+
+    def message_for(self, callback: Json) -> Json:
+        """The message an interaction callback created, as Discord shows it in later interactions."""
+        return self._message(CHANNEL_ID, callback.get("data") or {})
+
+    def _message(self, channel: str, body: Json) -> Json:
+        return {
+            "id": self.next_id(),
+            "channel_id": channel,
+            "type": 0,
+            "content": body.get("content") or "",
+            "author": self.bot,
+            "embeds": body.get("embeds") or [],
+            "attachments": [],
+            "mentions": [],
+            "mention_roles": [],
+            "mention_everyone": False,
+            "pinned": False,
+            "tts": False,
+            "timestamp": TIMESTAMP,
+            "edited_timestamp": None,
+            "flags": body.get("flags") or 0,
+            "components": body.get("components") or [],
+            "nonce": body.get("nonce"),
+        }
+
+    # gateway
+
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        socket = web.WebSocketResponse()
+        await socket.prepare(request)
+        self._socket = socket
+        self.gateway_paths.append(request.path)
+        await socket.send_json({"op": 10, "d": {"heartbeat_interval": 41250}, "s": None, "t": None})
+        async for frame in socket:
+            if frame.type is not WSMsgType.TEXT:
+                continue
+            payload = json.loads(frame.data)
+            await self._record(op=payload)
+            op = payload.get("op")
+            if op == 1:
+                await socket.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif op == 2:
+                await self.dispatch("READY", self._ready())
+                await self.dispatch("GUILD_CREATE", self._guild())
+            elif op == 6:
+                await self.dispatch("RESUMED", {})
+        return socket
+
+    async def dispatch(self, event: str, data: Json) -> None:
+        assert self._socket is not None and not self._socket.closed, "no gateway connection"
+        await self._socket.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def drop(self, code: int = 4000) -> None:
+        """Closes the websocket with a resumable code, as Discord does now and then."""
+        assert self._socket is not None
+        await self._socket.close(code=code)
+
+    def _ready(self) -> Json:
+        return {
+            "v": 10,
+            "user": self.bot,
+            "guilds": [{"id": GUILD_ID, "unavailable": True}],
+            "session_id": "fake-session",
+            "resume_gateway_url": self.resume_url,
+            "application": {"id": APP_ID, "flags": 0},
+            "shard": [0, 1],
+        }
+
+    def _guild(self) -> Json:
+        return {
+            "id": GUILD_ID,
+            "name": "Newsroom",
+            "icon": None,
+            "owner_id": "1300000000000000009",
+            "roles": [role(GUILD_ID, "@everyone", 0), role(MOD_ROLE, "Moderators", 1)],
+            "channels": [{"id": CHANNEL_ID, "type": 0, "name": "general", "position": 0, "permission_overwrites": []}],
+            "members": [],
+            "member_count": 3,
+            "unavailable": False,
+            "features": [],
+            "emojis": [],
+            "stickers": [],
+            "threads": [],
+            "voice_states": [],
+            "presences": [],
+            "large": False,
+            "joined_at": TIMESTAMP,
+            "verification_level": 0,
+            "default_message_notifications": 0,
+            "explicit_content_filter": 0,
+            "mfa_level": 0,
+            "premium_tier": 0,
+            "nsfw_level": 0,
+            "preferred_locale": "en-US",
+        }
+
+    # interactions
+
+    def interaction(self, kind: int, data: Json, *, user_id: str = "222", roles: list[str] | None = None) -> Json:
+        """An INTERACTION_CREATE payload from a member of the guild in the text channel."""
+        member_user = user(user_id, f"user{user_id}")
+        return {
+            "id": self.next_id(),
+            "application_id": APP_ID,
+            "type": kind,
+            "data": data,
+            "guild_id": GUILD_ID,
+            "channel_id": CHANNEL_ID,
+            "channel": {"id": CHANNEL_ID, "type": 0, "guild_id": GUILD_ID, "name": "general"},
+            "member": {
+                "user": member_user,
+                "roles": roles or [],
+                "joined_at": TIMESTAMP,
+                "deaf": False,
+                "mute": False,
+                "flags": 0,
+                "permissions": "1099511627775",
+            },
+            "token": f"token-{self.next_id()}",
+            "version": 1,
+            "app_permissions": "1099511627775",
+            "locale": "en-US",
+            "guild_locale": "en-US",
+            "entitlements": [],
+            "authorizing_integration_owners": {"0": GUILD_ID},
+            "context": 0,
+            "attachment_size_limit": 8388608,
+        }
+
+    def command(self, name: str, options: Json | None = None, **who: Any) -> Json:
+        """A slash command (type 2) with `options` as name -> value."""
+        data = {
+            "id": self.next_id(),
+            "name": name,
+            "type": 1,
+            "guild_id": GUILD_ID,
+            "options": [{"name": k, "type": _option_type(v), "value": v} for k, v in (options or {}).items()],
+        }
+        return self.interaction(2, data, **who)
+
+    def autocomplete(self, name: str, option: str, value: str, **who: Any) -> Json:
+        data = {
+            "id": self.next_id(),
+            "name": name,
+            "type": 1,
+            "guild_id": GUILD_ID,
+            "options": [{"name": option, "type": 3, "value": value, "focused": True}],
+        }
+        return self.interaction(4, data, **who)
+
+    def button(self, message: Json, custom_id: str, **who: Any) -> Json:
+        """A click (type 3) on a button of `message`."""
+        payload = self.interaction(3, {"custom_id": custom_id, "component_type": 2}, **who)
+        payload["message"] = message
+        return payload
+
+    def modal_submit(self, custom_id: str, values: dict[str, str], **who: Any) -> Json:
+        rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+        return self.interaction(5, {"custom_id": custom_id, "components": rows}, **who)
+
+    def callbacks(self, interaction: Json) -> list[Call]:
+        return [c for c in self.calls if c.path == f"/interactions/{interaction['id']}/{interaction['token']}/callback"]
+
+    def followups(self, interaction: Json) -> list[Call]:
+        return [c for c in self.calls if c.path.startswith(f"/webhooks/{APP_ID}/{interaction['token']}")]
+
+    async def interact(self, interaction: Json, timeout: float = 5.0) -> Json:
+        """Dispatches the interaction and returns the body of its callback."""
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        call: Call = await self.wait_for(lambda: next(iter(self.callbacks(interaction)), None), timeout)
+        body: Json = call.body
+        return body
+
+
+def _option_type(value: Any) -> int:
+    if isinstance(value, bool):
+        return 5
+    if isinstance(value, int):
+        return 4
+    return 3

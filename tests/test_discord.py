@@ -1,0 +1,334 @@
+"""The Discord adapter end to end: the real discord.py client against a fake Discord on 127.0.0.1."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+import discord
+import pytest
+
+from bot.adapter import PostError
+from bot.discord import render
+from bot.discord.adapter import DiscordAdapter, DiscordSetupError
+from bot.settings import Settings
+from briefings.facts import Toll
+from briefings.reply import Reply, Section, line, u
+from briefings.service import Briefings
+from tests.conftest import SEEDS
+from tests.fakes_discord import APP_ID, CHANNEL_ID, GUILD_ID, MOD_ROLE, FakeDiscord
+
+Json = dict[str, Any]
+EPHEMERAL = 64
+MODERATOR: Json = {"user_id": "111"}
+MODERATOR_BY_ROLE: Json = {"user_id": "333", "roles": [MOD_ROLE]}
+MEMBER: Json = {"user_id": "222"}
+
+
+def settings_for(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        seeds=SEEDS,
+        moderators="discord:user:111,discord:role:999",
+        discord_token="test-token",
+        discord_guild_ids=GUILD_ID,
+    )
+
+
+@dataclass
+class Running:
+    fake: FakeDiscord
+    adapter: DiscordAdapter
+    briefings: Briefings
+
+    async def ask(self, name: str, options: Json | None = None, **who: Any) -> Json:
+        """Runs a slash command; returns the callback body."""
+        return await self.fake.interact(self.fake.command(name, options, **(who or MEMBER)))
+
+    async def toll_count(self) -> int:
+        slug = await self.briefings.situation_for(f"discord:{CHANNEL_ID}")
+        return len((await self.briefings.store.snapshot(slug)).all(Toll))
+
+
+def embed_text(body: Json) -> str:
+    """Everything shown in a callback's or message's embeds."""
+    data = body.get("data", body)
+    out = []
+    for embed in data.get("embeds") or []:
+        out += [embed.get("title") or "", embed.get("description") or "", (embed.get("footer") or {}).get("text", "")]
+        out += [f"{f['name']}\n{f['value']}" for f in embed.get("fields") or []]
+    return "\n".join(out)
+
+
+def content_bodies(fake: FakeDiscord) -> list[Json]:
+    """Every recorded body that posts or edits a message with content or embeds."""
+    found = []
+    for call in fake.calls:
+        if not isinstance(call.body, dict):
+            continue
+        body = call.body.get("data") if call.path.endswith("/callback") else call.body
+        if isinstance(body, dict) and (body.get("content") or body.get("embeds")):
+            found.append(body)
+    return found
+
+
+def assert_no_pings(fake: FakeDiscord) -> None:
+    bodies = content_bodies(fake)
+    assert bodies
+    for body in bodies:
+        assert body.get("allowed_mentions") == {"parse": []}, body
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
+    yield server
+    await server.close()
+
+
+async def running(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
+    settings = settings_for(database_url)
+    briefings = await Briefings.start(settings)
+    adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
+    try:
+        await adapter.start()
+        yield Running(fake, adapter, briefings)
+        assert_no_pings(fake) if content_bodies(fake) else None
+    finally:
+        await adapter.stop()
+        await briefings.close()
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
+    async for value in running(fake, sqlite_url):
+        yield value
+
+
+@pytest.fixture
+async def bot_any_db(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
+    """Runs on SQLite and on PostgreSQL."""
+    async for value in running(fake, database_url):
+        yield value
+
+
+async def test_commands_are_synced_to_the_guild_with_moderator_commands_hidden(bot: Running) -> None:
+    puts = [c for c in bot.fake.calls if c.method == "PUT"]
+    assert [c.path for c in puts] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
+    commands = {command["name"]: command for command in puts[0].body}
+    public = {"brief", "toll", "reactions", "timeline", "where", "sources", "whatchanged", "help", "situations"}
+    public |= {"history", "digest"}
+    moderators = {"update", "add", "correct", "retract", "undo", "situation"}
+    assert set(commands) == public | moderators
+    manage_messages = str(discord.Permissions(manage_messages=True).value)
+    for name in moderators:
+        assert str(commands[name]["default_member_permissions"]) == manage_messages, name
+    for name in public:
+        assert commands[name].get("default_member_permissions") is None, name
+    update = {option["name"]: option for option in commands["update"]["options"]}
+    assert update["killed"]["type"] == 4 and update["killed"]["min_value"] == 0
+    assert update["confirm"]["type"] == 5
+    assert [c["value"] for c in update["qualifier"]["choices"]] == ["at least", "about", "more than", "exactly"]
+    assert update["place"]["autocomplete"] is True
+    assert {o["name"] for o in commands["correct"]["options"]} == {"id", "fields", "reason"}
+    assert commands["toll"]["options"][0]["autocomplete"] is True
+
+
+async def test_read_commands_answer_ephemerally_from_the_seed(bot: Running) -> None:
+    toll = await bot.ask("toll")
+    assert toll["type"] == 4 and toll["data"]["flags"] == EPHEMERAL
+    assert "At least 70 killed" in embed_text(toll) and "SOHR" in embed_text(toll)
+    assert toll["data"]["components"][0]["components"][0]["label"] == "Post to channel"
+    jableh = embed_text(await bot.ask("toll", {"place": "Jabla"}))
+    assert "Death toll" in jableh and "Jableh" in jableh and "48 killed" in jableh
+    assert "Turkey" in embed_text(await bot.ask("reactions", {"actor": "turkey"}))
+    assert "Thu 6 Mar 2025" in embed_text(await bot.ask("timeline"))
+    assert "Latakia province" in embed_text(await bot.ask("where"))
+    assert "Qardaha" in embed_text(await bot.ask("where", {"place": "qardaha"}))
+    assert "Syrian Observatory for Human Rights" in embed_text(await bot.ask("sources"))
+    brief = await bot.ask("brief")
+    assert brief["data"]["flags"] == EPHEMERAL and "70" in embed_text(brief)
+    help_ = embed_text(await bot.ask("help"))
+    assert "/toll" in help_ and "/update" not in help_  # members see no moderator commands
+    assert "/update toll" in embed_text(await bot.ask("help", {"command": "update"}))
+    assert "[t1]" in embed_text(await bot.ask("history", {"id": "t1"}))
+    assert_no_pings(bot.fake)
+
+
+async def test_autocomplete_matches_names_aliases_and_spellings(bot: Running) -> None:
+    async def complete(command: str, option: str, value: str) -> list[str]:
+        body = await bot.fake.interact(bot.fake.autocomplete(command, option, value, **MEMBER))
+        assert body["type"] == 8
+        choices = body["data"]["choices"]
+        assert len(choices) <= 25
+        return [choice["value"] for choice in choices]
+
+    assert (await complete("toll", "place", "Jab"))[0] == "Jableh"
+    assert (await complete("where", "place", "Lattakia"))[0] == "Latakia"
+    assert (await complete("toll", "place", "qardah"))[0] == "Qardaha"
+    assert "Jableh" in await complete("update", "place", "Jebla")
+    assert "Turkey" in await complete("reactions", "actor", "turk")
+    assert len(await complete("toll", "place", "")) >= 5
+
+
+async def test_a_member_cannot_update(bot: Running) -> None:
+    before = await bot.toll_count()
+    refused = await bot.ask("update", {"killed": 500, "source": "SOHR"}, **MEMBER)
+    assert refused["type"] == 4 and refused["data"]["flags"] == EPHEMERAL
+    assert "for moderators" in refused["data"]["content"] and not refused["data"].get("embeds")
+    no_form = await bot.ask("update", **MEMBER)
+    assert no_form["type"] == 4 and "for moderators" in no_form["data"]["content"]
+    assert await bot.toll_count() == before
+
+
+@pytest.mark.parametrize("who", [MODERATOR, MODERATOR_BY_ROLE], ids=["user", "role"])
+async def test_a_moderator_updates_through_the_form(bot_any_db: Running, who: Json) -> None:
+    bot = bot_any_db
+    form = await bot.ask("update", **who)
+    assert form["type"] == 9
+    inputs = [row["components"][0] for row in form["data"]["components"]]
+    ids = {i["custom_id"].split(":")[-1]: i["custom_id"] for i in inputs}
+    assert list(ids) == ["killed", "civilians", "source", "as_of", "note"]
+    values = {ids["killed"]: "120", ids["civilians"]: "60", ids["source"]: "SOHR"}
+    values |= {ids["as_of"]: "2025-03-08T18:00", ids["note"]: "Revised upward"}
+    done = await bot.fake.interact(bot.fake.modal_submit(form["data"]["custom_id"], values, **who))
+    assert done["type"] == 4 and done["data"]["flags"] == EPHEMERAL
+    assert "Recorded" in embed_text(done) and "120" in embed_text(done)
+    assert "120 killed**, according to SOHR" in embed_text(await bot.ask("toll"))
+
+    again = await bot.ask("update", **who)
+    values = {ids["killed"]: "-5", ids["source"]: "SOHR"}
+    invalid = await bot.fake.interact(bot.fake.modal_submit(again["data"]["custom_id"], values, **who))
+    content = invalid["data"]["content"]
+    assert invalid["data"]["flags"] == EPHEMERAL and "killed" in content and "Killed (total)" in content
+    assert "Traceback" not in content
+
+
+async def test_a_moderator_updates_with_typed_options(bot: Running) -> None:
+    options = {"killed": 130, "qualifier": "about", "place": "Jabla", "source": "SOHR", "as_of": "2025-03-08"}
+    done = await bot.ask("update", options, **MODERATOR)
+    assert "Recorded" in embed_text(done)
+    assert "about 130 killed" in embed_text(await bot.ask("toll", {"place": "Jableh"}))
+
+
+async def test_the_share_button_posts_the_answer_to_the_channel(bot: Running) -> None:
+    answer = await bot.ask("sources", **MEMBER)
+    message = bot.fake.message_for(answer)
+    click = bot.fake.button(message, "briefing:share", **MEMBER)
+    clicked = await bot.fake.interact(click)
+    assert clicked["type"] == 7 and clicked["data"]["components"] == []
+    posted = bot.fake.messages[CHANNEL_ID]
+    assert len(posted) == 1 and posted[0]["content"] == "Shared by user222"
+    assert embed_text(posted[0]) == embed_text(answer)
+    sent = [c for c in bot.fake.calls if c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert sent[0].body["allowed_mentions"] == {"parse": []}
+    assert_no_pings(bot.fake)
+
+
+async def test_mentions_in_facts_are_escaped_and_cannot_ping(bot: Running) -> None:
+    text = "@everyone <@123> <@&999> gather at the port"
+    fields = f'date=2025-03-07 place=Jableh text="{text}" source=SOHR'
+    added = await bot.ask("add", {"kind": "event", "fields": fields}, **MODERATOR)
+    assert "Recorded" in embed_text(added)
+    timeline = embed_text(await bot.ask("timeline"))
+    for shown in (embed_text(added), timeline):
+        assert "gather at the port" in shown
+        assert "@everyone" not in shown and "<@123>" not in shown and "<@&999>" not in shown
+        assert "@\u200beveryone" in shown
+    assert_no_pings(bot.fake)
+
+
+async def test_answers_are_deferred_when_slow(bot: Running) -> None:
+    bot.adapter.defer_after = 0
+    interaction = bot.fake.command("brief", **MEMBER)
+    deferred = await bot.fake.interact(interaction)
+    assert deferred["type"] == 5 and deferred["data"]["flags"] == EPHEMERAL
+    follow = await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
+    assert "70" in embed_text(follow[0].body) and follow[0].body["allowed_mentions"] == {"parse": []}
+
+
+async def test_the_bot_keeps_answering_after_a_resumed_disconnect(bot: Running) -> None:
+    await bot.fake.drop(4000)
+    resume = await bot.fake.wait_for(lambda: [op for op in bot.fake.gateway_ops if op.get("op") == 6])
+    assert resume[0]["d"]["session_id"] == "fake-session" and resume[0]["d"]["token"] == "test-token"
+    assert bot.fake.gateway_paths == ["/gateway", "/resume"]
+    assert "At least 70 killed" in embed_text(await bot.ask("toll"))
+
+
+async def test_post_and_find_posted(bot: Running) -> None:
+    reply = Reply("Digest", [Section(None, [line("New: ", u("@here figures"))])], line("Digest for today"))
+    message_id = await bot.adapter.post(CHANNEL_ID, reply, "d7-2503080800")
+    sent = [c for c in bot.fake.calls if c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages"]
+    assert sent[-1].body["nonce"] == "d7-2503080800" and sent[-1].body["enforce_nonce"] is True
+    assert sent[-1].body["allowed_mentions"] == {"parse": []}
+    assert sent[-1].body["embeds"][0]["footer"]["text"].endswith("ref d7-2503080800")
+    assert message_id == bot.fake.messages[CHANNEL_ID][-1]["id"]
+    bot.fake.messages[CHANNEL_ID][-1]["nonce"] = None  # nonces are not kept in history: the footer finds it
+    assert await bot.adapter.find_posted(CHANNEL_ID, "d7-2503080800") == message_id
+    assert await bot.adapter.find_posted(CHANNEL_ID, "d7-2503090800") is None
+
+    bot.fake.forbidden_channels.add(CHANNEL_ID)
+    with pytest.raises(PostError) as refused:
+        await bot.adapter.post(CHANNEL_ID, reply, "d7-2503090800")
+    assert refused.value.permanent
+    with pytest.raises(PostError) as unknown:
+        await bot.adapter.post("not-a-channel", reply, "d7-2503090800")
+    assert unknown.value.permanent
+
+
+async def test_a_rejected_token_says_what_to_fix(fake: FakeDiscord, sqlite_url: str) -> None:
+    fake.token = "the-real-token"
+    settings = settings_for(sqlite_url)
+    briefings = await Briefings.start(settings)
+    try:
+        adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
+        with pytest.raises(DiscordSetupError, match="DISCORD_TOKEN") as failed:
+            await adapter.start()
+        assert "Reset Token" in str(failed.value)
+        assert [(c.method, c.path) for c in fake.calls] == [("GET", "/users/@me")]
+    finally:
+        await briefings.close()
+
+
+async def test_long_answers_are_split_into_messages_within_limits(
+    bot: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = [line(f"Event {n}: ", u("x" * 300)) for n in range(60)]
+    long_reply = Reply("A long answer", [Section("Everything", lines)], line("the end"))
+
+    async def answer(text: str, caller: Any) -> Reply:
+        return long_reply
+
+    monkeypatch.setattr(bot.briefings, "handle", answer)
+    interaction = bot.fake.command("timeline", **MEMBER)
+    first = await bot.fake.interact(interaction)
+    expected = len(render.render(long_reply))
+    assert expected >= 3
+    follow = await bot.fake.wait_for(lambda: len(bot.fake.followups(interaction)) == expected - 1)
+    follow = bot.fake.followups(interaction)
+    bodies = [first["data"], *(c.body for c in follow)]
+    shown = "\n".join(embed_text(body) for body in bodies)
+    assert all(f"Event {n}: " in shown for n in range(60))
+    for body in bodies:
+        assert body["flags"] == EPHEMERAL and len(body["embeds"]) <= 10
+        assert sum(len(discord.Embed.from_dict(e)) for e in body["embeds"]) <= 6000
+        assert all(len(e.get("description", "")) <= 4096 for e in body["embeds"])
+        assert all(d.startswith("**") or d.startswith("•") for d in (e["description"] for e in body["embeds"]))
+
+
+async def test_failures_answer_in_plain_words_and_are_logged(
+    bot: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken(text: str, caller: Any) -> Reply:
+        raise RuntimeError("database exploded")
+
+    monkeypatch.setattr(bot.briefings, "handle", broken)
+    answer = await bot.ask("toll")
+    assert answer["data"]["flags"] == EPHEMERAL
+    assert answer["data"]["content"].startswith("Something went wrong on my side")
+    assert "exploded" not in answer["data"]["content"] and "Traceback" not in answer["data"]["content"]
+    assert any("/toll failed for user 222" in r.getMessage() and r.exc_info for r in caplog.records)

@@ -1,0 +1,192 @@
+"""The store on SQLite and PostgreSQL: migrations, seeding once, append-only revisions, all-or-nothing writes."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from briefings.access import Caller
+from briefings.facts import Event, Toll
+from briefings.render_text import render
+from briefings.service import Briefings
+from briefings.settings import CoreSettings
+from briefings.store import Change, NotFound, Store
+
+SLUG = "syria-coast-2025-03"
+
+
+def new_toll(**fields: object) -> Toll:
+    return Toll.model_validate({"sources": ["s1"], "as_of": "2025-03-08 morning", **fields})
+
+
+async def revision_count(store: Store) -> int:
+    return len(await store.all_revisions(SLUG))
+
+
+async def test_open_twice_is_fine(database_url: str) -> None:
+    first = await Store.open(database_url)
+    try:
+        assert await first.situations() == []
+        assert not await first.has_situations()
+    finally:
+        await first.close()
+    second = await Store.open(database_url)  # migrations already applied: nothing to do, no error
+    try:
+        assert await second.situations() == []
+    finally:
+        await second.close()
+
+
+async def test_seed_is_loaded_once(settings: CoreSettings) -> None:
+    first = await Briefings.start(settings)
+    try:
+        assert [s.slug for s in await first.store.situations()] == [SLUG]
+        facts = len((await first.store.snapshot(SLUG)).facts)
+        revisions = await revision_count(first.store)
+        assert facts == revisions > 40
+    finally:
+        await first.close()
+    second = await Briefings.start(settings)
+    try:
+        assert [s.slug for s in await second.store.situations()] == [SLUG]
+        assert len((await second.store.snapshot(SLUG)).facts) == facts
+        assert await revision_count(second.store) == revisions
+        assert len(await second.store.history(SLUG, "t1")) == 1
+    finally:
+        await second.close()
+
+
+async def test_a_correction_appends_a_revision(briefings: Briefings) -> None:
+    store = briefings.store
+    before = await store.history(SLUG, "t1")
+    assert [(r.number, r.action, r.author) for r in before] == [(1, "load", "seed")]
+    corrected = new_toll(qualifier="at least", killed=80, security=40, insurgents=36, civilians=4)
+    written = await store.write(
+        SLUG, [Change(fact=corrected, key="t1", action="correct", reason="SOHR update")], author="console:mod"
+    )
+    assert [(r.key, r.number, r.action) for r in written] == [("t1", 2, "correct")]
+
+    history = await store.history(SLUG, "t1")
+    assert [r.number for r in history] == [1, 2]
+    assert history[0] == before[0]  # revision 1 is untouched
+    first = history[0].fact
+    assert isinstance(first, Toll) and first.killed == 70 and first.as_of.iso() == "2025-03-07 morning"
+    assert (history[1].author, history[1].action, history[1].reason) == ("console:mod", "correct", "SOHR update")
+    assert history[1].fact == corrected
+
+    snapshot = await store.snapshot(SLUG)
+    now = snapshot.facts["t1"]
+    assert isinstance(now, Toll) and (now.killed, now.security) == (80, 40)
+    assert now.as_of.iso() == "2025-03-08 morning"
+    reply = await briefings.handle("/toll", Caller.operator())
+    assert "At least 80 killed, according to SOHR (as of Sat 8 Mar 2025, morning)" in render(reply)
+
+
+async def test_a_new_fact_gets_the_next_id(briefings: Briefings) -> None:
+    store = briefings.store
+    written = await store.write(SLUG, [Change(fact=new_toll(civilians=6))], author="console:mod")
+    assert [(r.key, r.number, r.action) for r in written] == [("t4", 1, "create")]
+    snapshot = await store.snapshot(SLUG)
+    assert snapshot.facts["t4"] == new_toll(civilians=6)
+    event = Event.model_validate({"sources": ["s2"], "when": "2025-03-08", "text": "Something new"})
+    written = await store.write(SLUG, [Change(fact=new_toll(killed=3)), Change(fact=event)], author="console:mod")
+    assert [r.key for r in written] == ["t5", "e10"]
+    assert len({r.batch for r in written}) == 1  # one command, one batch
+
+
+async def test_a_bad_change_writes_nothing(briefings: Briefings) -> None:
+    store = briefings.store
+    count = await revision_count(store)
+    good = Change(fact=new_toll(killed=90), key="t1", action="correct", reason="fine on its own")
+    added = Change(fact=new_toll(civilians=1))
+    with pytest.raises(NotFound):
+        await store.write(SLUG, [good, added, Change(fact=new_toll(killed=1), key="t99", action="correct")], "x:y")
+    with pytest.raises(ValueError, match="'e1' is a event, not a toll"):
+        await store.write(SLUG, [good, Change(fact=new_toll(killed=1), key="e1", action="correct")], "x:y")
+    with pytest.raises(NotFound):
+        await store.write("no-such-situation", [added], "x:y")
+    assert await revision_count(store) == count
+    assert len(await store.history(SLUG, "t1")) == 1
+    snapshot = await store.snapshot(SLUG)
+    assert "t4" not in snapshot.facts
+    t1 = snapshot.facts["t1"]
+    assert isinstance(t1, Toll) and t1.killed == 70
+    # The store still works after the failed writes.
+    assert [r.key for r in await store.write(SLUG, [added], "x:y")] == ["t4"]
+
+
+async def test_concurrent_new_facts_get_distinct_ids(briefings: Briefings) -> None:
+    store = briefings.store
+    results = await asyncio.gather(
+        *(store.write(SLUG, [Change(fact=new_toll(killed=n))], author=f"console:m{n}") for n in range(1, 5))
+    )
+    keys = sorted(r.key for written in results for r in written)
+    assert keys == ["t4", "t5", "t6", "t7"]
+
+
+SQLITE_OPEN_RACE = (
+    "BUG (intermittent on SQLite, about 1 start in 8): two instances starting together on a fresh SQLite "
+    "database fail with 'database is locked' from PRAGMA journal_mode=WAL in briefings/store/database.py "
+    "_sqlite_pragmas; see test_opening_sqlite_while_another_connection_writes_waits for the reliable form"
+)
+
+
+@pytest.fixture
+def known_sqlite_start_race(request: pytest.FixtureRequest, database_url: str) -> None:
+    if database_url.startswith("sqlite"):
+        request.applymarker(pytest.mark.xfail(reason=SQLITE_OPEN_RACE, strict=False))
+
+
+@pytest.mark.usefixtures("known_sqlite_start_race")
+async def test_two_instances_starting_together_load_the_seed_once(settings: CoreSettings) -> None:
+    started = await asyncio.gather(Briefings.start(settings), Briefings.start(settings), return_exceptions=True)
+    errors = [s for s in started if isinstance(s, BaseException)]
+    try:
+        assert errors == []
+        for service in started:
+            assert isinstance(service, Briefings)
+            assert [s.slug for s in await service.store.situations()] == [SLUG]
+        service = started[0]
+        assert isinstance(service, Briefings)
+        facts = len((await service.store.snapshot(SLUG)).facts)
+        assert await revision_count(service.store) == facts
+        assert len(await service.store.history(SLUG, "t1")) == 1
+    finally:
+        for service in started:
+            if isinstance(service, Briefings):
+                await service.close()
+
+
+@pytest.mark.xfail(
+    reason="BUG: opening a SQLite store while another connection holds a write lock on a database not yet in WAL "
+    "mode fails at once with 'database is locked' instead of waiting: the busy timeout does not cover "
+    "PRAGMA journal_mode=WAL in briefings/store/database.py _sqlite_pragmas (the cause of the start-up race)",
+    strict=True,
+)
+async def test_opening_sqlite_while_another_connection_writes_waits(tmp_path: Path) -> None:
+    path = tmp_path / "busy.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x INTEGER)")
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing, as a starting instance would
+    holder.execute("INSERT INTO other VALUES (1)")
+
+    def finish_soon() -> None:
+        time.sleep(1.0)
+        holder.execute("COMMIT")
+
+    writer = threading.Thread(target=finish_soon)
+    writer.start()
+    try:
+        store = await Store.open(f"sqlite:///{path}")  # should wait for the lock (busy timeout 30 s)
+        try:
+            assert await store.situations() == []
+        finally:
+            await store.close()
+    finally:
+        writer.join()
+        holder.close()
