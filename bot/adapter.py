@@ -7,7 +7,11 @@ from typing import Protocol
 from briefings.digests.posting import PostError
 from briefings.reply import Reply
 
-__all__ = ["Adapter", "PostError"]
+__all__ = ["Adapter", "PostError", "SetupError"]
+
+
+class SetupError(RuntimeError):
+    """An adapter cannot start: missing or wrong credentials or scopes. The message says what to fix."""
 
 
 class Adapter(Protocol):

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 import json
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -15,6 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy.exc import SQLAlchemyError
 
 from bot import console
+from bot.adapter import SetupError
 from bot.serve import serve
 from bot.settings import Settings
 from briefings import merge
@@ -208,6 +210,13 @@ def main(argv: list[str] | None = None) -> int:
         cause = error.__cause__
         print(f"briefing: cannot open the database ({type(cause).__name__}: {cause})", file=sys.stderr)
         print("Check BRIEFING_DATABASE_URL (e.g. sqlite:///briefing.db or postgresql://user@host/db).", file=sys.stderr)
+        return 1
+    except SetupError as exc:
+        print(f"briefing: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        # Whoever read our output stopped reading (`briefing export | head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
         return 130

@@ -55,6 +55,7 @@ class DigestClock:
     async def stop(self) -> None:
         if self.wake in self.runner.briefings.urgent_listeners:
             self.runner.briefings.urgent_listeners.remove(self.wake)
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         for task in list(self._pending):
             task.cancel()

@@ -197,11 +197,6 @@ async def test_sources(ask: Ask) -> None:
     assert "Turkish Foreign Ministry — foreign ministry [s7]" in text
 
 
-@pytest.mark.xfail(
-    reason="BUG: /sources shows only a source's full name, never the short label (SOHR) every other answer "
-    "cites it by, so readers cannot match 'according to SOHR' to a /sources entry",
-    strict=True,
-)
 async def test_sources_shows_the_label_other_answers_cite(ask: Ask) -> None:
     _, toll_text = await ask("/toll")
     assert "according to SOHR" in toll_text

@@ -129,20 +129,6 @@ async def test_concurrent_new_facts_get_distinct_ids(briefings: Briefings) -> No
     assert keys == ["t4", "t5", "t6", "t7"]
 
 
-SQLITE_OPEN_RACE = (
-    "BUG (intermittent on SQLite, about 1 start in 8): two instances starting together on a fresh SQLite "
-    "database fail with 'database is locked' from PRAGMA journal_mode=WAL in briefings/store/database.py "
-    "_sqlite_pragmas; see test_opening_sqlite_while_another_connection_writes_waits for the reliable form"
-)
-
-
-@pytest.fixture
-def known_sqlite_start_race(request: pytest.FixtureRequest, database_url: str) -> None:
-    if database_url.startswith("sqlite"):
-        request.applymarker(pytest.mark.xfail(reason=SQLITE_OPEN_RACE, strict=False))
-
-
-@pytest.mark.usefixtures("known_sqlite_start_race")
 async def test_two_instances_starting_together_load_the_seed_once(settings: CoreSettings) -> None:
     started = await asyncio.gather(Briefings.start(settings), Briefings.start(settings), return_exceptions=True)
     errors = [s for s in started if isinstance(s, BaseException)]
@@ -162,12 +148,6 @@ async def test_two_instances_starting_together_load_the_seed_once(settings: Core
                 await service.close()
 
 
-@pytest.mark.xfail(
-    reason="BUG: opening a SQLite store while another connection holds a write lock on a database not yet in WAL "
-    "mode fails at once with 'database is locked' instead of waiting: the busy timeout does not cover "
-    "PRAGMA journal_mode=WAL in briefings/store/database.py _sqlite_pragmas (the cause of the start-up race)",
-    strict=True,
-)
 async def test_opening_sqlite_while_another_connection_writes_waits(tmp_path: Path) -> None:
     path = tmp_path / "busy.db"
     holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)

@@ -11,7 +11,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.adapter import PostError
+from bot.adapter import PostError, SetupError
 from bot.discord import render
 from bot.discord.commands import Choices, build
 from bot.discord.complete import choices, matches
@@ -30,7 +30,7 @@ NONCE_LIMIT = 25
 SORRY = "Something went wrong on my side; nothing was changed. The error has been logged — please try again."
 
 
-class DiscordSetupError(RuntimeError):
+class DiscordSetupError(SetupError):
     """Discord could not be started with these settings; the message says what to fix."""
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.adapter import SetupError
 from bot.slack.errors import NETWORK_ERRORS, error_code
 
 log = logging.getLogger(__name__)
@@ -26,7 +27,7 @@ GROUP_SCOPE = "usergroups:read"
 BAD_TOKEN = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 
 
-class SlackSetupError(RuntimeError):
+class SlackSetupError(SetupError):
     """The Slack app cannot start; the message says what to change."""
 
 

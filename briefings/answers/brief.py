@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefings.answers.common import cite, footer
+from briefings.answers.common import cite, footer, sources_text
 from briefings.answers.reactions import STANCE_WORDS
 from briefings.answers.timeline import items
 from briefings.answers.toll import headline
@@ -24,7 +24,10 @@ def answer(snapshot: Snapshot) -> Reply:
         used.append(fact)
     measures = sorted(snapshot.all(Measure), key=lambda e: e[1].when.sort_key(), reverse=True)[:2]
     if measures:
-        lines.append(line(b("Measures: "), u("; ".join(m.text.rstrip(".") for _, m in measures)), "."))
+        texts = "; ".join(m.text.rstrip(".") for _, m in measures)
+        keys = ", ".join(k for k, _ in measures)
+        who = sources_text(snapshot, dict.fromkeys(s for _, m in measures for s in m.sources))
+        lines.append(line(b("Measures: "), u(texts), ". (", u(who), f") [{keys}]"))
         used += [m for _, m in measures]
     reactions = sorted(snapshot.all(Reaction), key=lambda e: e[1].when.sort_key(), reverse=True)
     if reactions:
@@ -33,6 +36,6 @@ def answer(snapshot: Snapshot) -> Reply:
             seen.setdefault(r.actor, STANCE_WORDS.get(r.stance.value, r.stance.value))
         said = "; ".join(f"{snapshot.name_of(a)} {s}" for a, s in list(seen.items())[:4])
         more = f" (+{len(seen) - 4} more)" if len(seen) > 4 else ""
-        lines.append(line(b("Reactions: "), u(said), more, " — /reactions"))
+        lines.append(line(b("Reactions: "), u(said), more, " — quotes and sources: /reactions"))
     sections = [Section(None, [line(u(situation.description))] if situation.description else []), Section(None, lines)]
     return Reply(f"{situation.title} — {situation.region}", sections, footer(snapshot, used))

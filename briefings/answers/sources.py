@@ -15,7 +15,9 @@ def answer(snapshot: Snapshot) -> Reply:
         mine = [f for f in cited if key in f.sources]
         times = [w for f in mine if (w := when_of(f)) is not None]
         latest = max(times, key=lambda w: w.sort_key(), default=None)
-        parts: list[Part] = [u(source.name, strong=True), f" — {source.type.value.replace('-', ' ')}"]
+        label = snapshot.source_label(key)
+        name = source.name if label == source.name else f"{source.name} ({label})"
+        parts: list[Part] = [u(name, strong=True), f" — {source.type.value.replace('-', ' ')}"]
         if source.description:
             parts += [": ", u(source.description)]
         lines.append(line(*parts, f" [{key}]"))
