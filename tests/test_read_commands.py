@@ -192,7 +192,7 @@ async def test_sources(ask: Ask) -> None:
     assert reply.ok
     lines = text.splitlines()
     sohr = next(i for i, ln in enumerate(lines) if ln.endswith("[s1]"))
-    assert "Syrian Observatory for Human Rights — war monitor" in lines[sohr]
+    assert "Syrian Observatory for Human Rights (SOHR) — war monitor" in lines[sohr]
     assert lines[sohr + 1].strip().startswith("– 3 facts, latest as of Fri 7 Mar 2025, morning")
     assert "Turkish Foreign Ministry — foreign ministry [s7]" in text
 
