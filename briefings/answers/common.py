@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from briefings.facts import Fact, Sourced
-from briefings.reply import Line, Part, Span, line, u
+from briefings.reply import Line, Part, Reply, Span, line, problem, u
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
@@ -62,10 +62,21 @@ def when_of(fact: Fact) -> When | None:
     return None
 
 
+def unknown_name(what: str, text: str, suggestions: list[str], known: list[str]) -> Reply:
+    """`I don't know a place called “Atlantis”` with the nearest names, or the known ones."""
+    return problem(
+        f"I don't know {'an' if what[0] in 'aeiou' else 'a'} {what} called “{text}” in this situation.",
+        *did_you_mean(what, text, suggestions, known),
+    )
+
+
 def did_you_mean(what: str, text: str, suggestions: list[str], known: list[str]) -> list[Line]:
     lines = []
     if suggestions:
-        lines.append(line("Did you mean ", *_joined([u(s, strong=True) for s in suggestions], " or "), "?"))
+        names = [u(s, strong=True) for s in suggestions]
+        lines.append(
+            line("Did you mean ", *_joined(names[:-1], ", "), " or " if len(names) > 1 else "", names[-1], "?")
+        )
     elif known:
         lines.append(line(f"Known {what}s: ", u(", ".join(known[:12]))))
     return lines

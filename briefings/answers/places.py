@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from briefings.answers.common import did_you_mean, footer
+from briefings.answers.common import footer, unknown_name
 from briefings.answers.timeline import entry_line
 from briefings.answers.toll import claim_lines
 from briefings.facts import Event, Measure, Place, PlaceKind, Toll
 from briefings.names import UnknownName
-from briefings.reply import Line, Part, Reply, Section, line, problem, u
+from briefings.reply import Line, Part, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
 
@@ -24,10 +24,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
         try:
             return _one(snapshot, snapshot.places.resolve(place_text))
         except UnknownName as exc:
-            return problem(
-                f"I don't know a place called “{place_text}” in this situation.",
-                *did_you_mean("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)]),
-            )
+            return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
     places = snapshot.all(Place)
     provinces: dict[str, list[tuple[str, Place]]] = {}
     for key, place in places:

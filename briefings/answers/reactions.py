@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from briefings.answers.common import cite, did_you_mean, footer
+from briefings.answers.common import cite, footer, unknown_name
 from briefings.facts import Actor, Claim, Reaction
 from briefings.names import UnknownName
-from briefings.reply import Line, Reply, Section, line, problem, u
+from briefings.reply import Line, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
 STANCE_WORDS = {"calls-for": "calls for", "other": "says"}
@@ -30,10 +30,7 @@ def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
         try:
             actor_key = snapshot.actors.resolve(actor_text)
         except UnknownName as exc:
-            return problem(
-                f"I don't know an actor called “{actor_text}” in this situation.",
-                *did_you_mean("actor", actor_text, exc.suggestions, [a.name for _, a in snapshot.all(Actor)]),
-            )
+            return unknown_name("actor", actor_text, exc.suggestions, [a.name for _, a in snapshot.all(Actor)])
         actor = snapshot.facts[actor_key]
         assert isinstance(actor, Actor)
         own = [(k, r) for k, r in reactions if r.actor == actor_key]

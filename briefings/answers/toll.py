@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
-from briefings.answers.common import as_of_text, cite, did_you_mean, footer, sources_text
+from briefings.answers.common import as_of_text, cite, footer, sources_text, unknown_name
 from briefings.facts import Claim, Fact, Place, PlaceKind, Toll
 from briefings.names import UnknownName
-from briefings.reply import Line, Part, Reply, Section, b, line, problem, u
+from briefings.reply import Line, Part, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot, fact_order
 
 WORDS = {
@@ -154,10 +154,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
         try:
             place_key = snapshot.places.resolve(place_text)
         except UnknownName as exc:
-            return problem(
-                f"I don't know a place called “{place_text}” in this situation.",
-                *did_you_mean("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)]),
-            )
+            return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
         return _for_place(snapshot, tolls, place_key, title)
     overall = [(k, t) for k, t in tolls if t.place is None]
     sections = [Section(None, [line(*headline(snapshot, overall))])]
