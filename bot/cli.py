@@ -37,6 +37,8 @@ def _caller(user: str | None) -> Caller:
 async def _ask(briefings: Briefings, args: argparse.Namespace) -> int:
     reply = await briefings.handle(args.text, _caller(args.user))
     print(render(reply))
+    if reply.image is not None:
+        print(f"(chart saved to {console.save_image(reply.image)})")
     return 0 if reply.ok else 1
 
 
@@ -51,7 +53,10 @@ async def _migrate(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
-    print(render(await briefings.digest(await briefings.situation_for("console"))))
+    reply = await briefings.digest(await briefings.situation_for("console"))
+    print(render(reply))
+    if reply.image is not None:
+        print(f"(chart saved to {console.save_image(reply.image)})")
     return 0
 
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 import asyncio
 import atexit
 import contextlib
+import os
+import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,7 +15,7 @@ from bot.scheduler import DigestClock
 from briefings.access import Caller
 from briefings.digests.runner import DigestRunner
 from briefings.render_text import render
-from briefings.reply import Reply
+from briefings.reply import Image, Reply
 from briefings.service import Briefings
 
 HISTORY = Path.home() / ".briefing_history"
@@ -35,11 +38,23 @@ def _save_history(write: Callable[[Path], None]) -> None:
         write(HISTORY)
 
 
+def save_image(image: Image) -> Path:
+    """Writes a reply's chart to `$BRIEFING_CHART_DIR` (default: a `briefing-charts` folder in the temp dir)."""
+    folder = Path(os.environ.get("BRIEFING_CHART_DIR") or Path(tempfile.gettempdir()) / "briefing-charts")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, _, suffix = image.filename.rpartition(".")
+    path = folder / f"{stem or image.filename}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}.{suffix or 'png'}"
+    path.write_bytes(image.png)
+    return path
+
+
 class ConsolePoster:
     """Digests for the console channel are printed."""
 
     async def post(self, channel: str, reply: Reply, run_key: str) -> str:
         print("\n" + render(reply) + "\n")
+        if reply.image is not None:
+            print(f"(chart saved to {save_image(reply.image)})\n")
         return run_key
 
     async def find_posted(self, channel: str, run_key: str) -> str | None:
@@ -69,5 +84,8 @@ async def _loop(briefings: Briefings, caller: Caller) -> int:
             continue
         if text.strip().lower() in ("/quit", "/exit", "quit", "exit"):
             return 0
-        print(render(await briefings.handle(text if text.startswith("/") else "/" + text, caller)))
+        reply = await briefings.handle(text, caller)
+        print(render(reply))
+        if reply.image is not None:
+            print(f"(chart saved to {save_image(reply.image)})")
         print()

@@ -73,6 +73,10 @@ class NameIndex:
     def names(self) -> list[str]:
         return list(self._display.values())
 
+    def spellings(self) -> dict[str, str]:
+        """Every known spelling (normalized) and the key it names."""
+        return dict(self._exact)
+
     def exact(self, text: str) -> str | None:
         """The key that `text` names exactly (an id, a name or an alias), or None."""
         if text.strip().lower() in self._display:

@@ -19,6 +19,8 @@ def render(reply: Reply) -> str:
         if section.heading:
             out.append(section.heading)
         out += [render_line(line) for line in section.lines]
+    if reply.image:
+        out += ["", f"[Image {reply.image.filename}: {reply.image.alt}]"]
     if reply.footer:
         out += ["", reply.footer.text]
     return "\n".join(out)

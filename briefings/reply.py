@@ -44,6 +44,15 @@ class Section:
     lines: list[Line] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Image:
+    """A picture that goes with a reply (a chart): PNG bytes, alt text for people who cannot see it, a file name."""
+
+    png: bytes
+    alt: str
+    filename: str = "chart.png"
+
+
 @dataclass
 class Reply:
     title: str
@@ -53,6 +62,8 @@ class Reply:
     outcome: Outcome = Outcome.answered
     field: str | None = None
     """For invalid input: the option at fault (`killed`, `source`), so forms can show the error beside it."""
+    image: Image | None = None
+    """A chart to show with the text; every renderer also says in words what it shows."""
 
     @property
     def ok(self) -> bool:

@@ -7,13 +7,15 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from briefings import questions
 from briefings.access import Caller, Moderators
-from briefings.answers import digest
+from briefings.answers import chart, digest
 from briefings.commands import reading
-from briefings.commands.parse import ParseError, parse
+from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Context
+from briefings.facts import Toll
 from briefings.loader import load_file
-from briefings.reply import Outcome, Reply, problem
+from briefings.reply import Outcome, Reply, Section, b, line, problem
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
 from briefings.store.store import now
@@ -84,21 +86,61 @@ class Briefings:
         now = now or self.clock()
         since = since or now - timedelta(hours=24)
         snapshot = await self.store.snapshot(slug)
-        return digest.answer(snapshot, await self.store.histories_changed_since(slug, since), since, now)
+        revisions = await self.store.histories_changed_since(slug, since)
+        reply = digest.answer(snapshot, revisions, since, now)
+        if any(isinstance(r.fact, Toll) and r.at > since for r in revisions):
+            reply.image = chart.answer(snapshot).image  # tolls changed: the toll over time goes with it
+        return reply
 
     def _urgent(self) -> None:
         for listener in self.urgent_listeners:
             listener()
 
     async def handle(self, text: str, caller: Caller) -> Reply:
-        """Runs one command as `caller` would in a chat. Never raises for bad input."""
+        """Runs one command as `caller` would in a chat, or answers a question in plain words (text that does
+        not start with `/` and is not a command: "how many died in Jableh?"). Never raises for bad input."""
+        plain = not text.strip().startswith("/")
         try:
             request = parse(text)
         except ParseError as exc:
-            return problem(f"I couldn't read that: {exc}.")
+            unreadable = problem(f"I couldn't read that: {exc}.")
+            if plain and text.strip() and len(text) <= MAX_LENGTH:
+                return await self._question(text, caller, unreadable=unreadable)  # an odd quote in a question
+            return unreadable
         found = COMMANDS.get(request.name)
+        if plain and (found is None or (questions.looks_like_question(text) and not found.moderators_only)):
+            return await self._question(text, caller, fallback=request if found else None)
         if found is None:
             return reading.unknown_command(request.name)
+        return await self._run(request, text, caller)
+
+    async def _question(
+        self, text: str, caller: Caller, fallback: Request | None = None, unreadable: Reply | None = None
+    ) -> Reply:
+        """A question in plain words, answered by the command it maps to (and saying which)."""
+        try:
+            slug = await self.situation_for(caller.channel)
+            snapshot = await self.store.snapshot(slug)
+        except NotFound as exc:
+            return problem(str(exc).capitalize() + ".")
+        try:
+            request = questions.interpret(text, snapshot, self.clock())
+        except Exception:
+            log.exception("reading the question %r failed", text[:200])
+            request = None
+        if request is None:
+            if fallback is not None:
+                return await self._run(fallback, text, caller)
+            return unreadable or questions.not_understood(text, snapshot)
+        log.info("question %r read as %s", text[:200], questions.reading(request))
+        reply = await self._run(request, questions.reading(request), caller)
+        if reply.ok:
+            note = line("Read as ", b(questions.reading(request)), " — type it yourself for more.")
+            reply.sections.insert(0, Section(None, [note]))
+        return reply
+
+    async def _run(self, request: Request, text: str, caller: Caller) -> Reply:
+        found = COMMANDS[request.name]
         allowed = self.moderators.allow(caller)
         if found.moderators_only and not allowed:
             log.warning("refused /%s for %s in %s: not a moderator", found.name, caller.ident, caller.channel)

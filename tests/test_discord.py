@@ -120,7 +120,7 @@ async def test_commands_are_synced_to_the_guild_with_moderator_commands_hidden(b
     puts = [c for c in bot.fake.calls if c.method == "PUT"]
     assert [c.path for c in puts] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
     commands = {command["name"]: command for command in puts[0].body}
-    public = {"brief", "toll", "reactions", "timeline", "where", "sources", "whatchanged", "help", "situations"}
+    public = {"brief", "toll", "ask", "reactions", "timeline", "where", "sources", "whatchanged", "help", "situations"}
     public |= {"history", "digest"}
     moderators = {"update", "add", "correct", "retract", "undo", "situation"}
     assert set(commands) == public | moderators

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import logging
 from typing import Any
 
@@ -179,8 +180,17 @@ class DiscordAdapter:
             log.info("discord %r by %s in %s: %s (%s)", text, caller.ident, caller.channel, reply.title, reply.outcome)
             await self._say(interaction, content=render.content(reply))
             return
-        for embeds in render.render(reply):
-            await self._say(interaction, embeds=embeds, view=share_buttons())
+        for number, embeds in enumerate(render.render(reply)):
+            await self._say(interaction, embeds=embeds, view=share_buttons(), **self._image(reply, embeds, number))
+
+    @staticmethod
+    def _image(reply: Reply, embeds: list[discord.Embed], number: int) -> dict[str, Any]:
+        """The reply's chart, attached to its first message and shown in the first embed."""
+        if reply.image is None or number > 0:
+            return {}
+        image = reply.image
+        embeds[0].set_image(url=f"attachment://{image.filename}")
+        return {"file": discord.File(io.BytesIO(image.png), filename=image.filename, description=image.alt[:1024])}
 
     async def _say(self, interaction: discord.Interaction, **message: Any) -> None:
         """The first response, or a follow-up once one went out; always ephemeral."""
@@ -303,7 +313,7 @@ class DiscordAdapter:
         for number, embeds in enumerate(render.render(reply, render.run_marker(run_key))):
             nonce = run_key[:NONCE_LIMIT] if number == 0 else f"{run_key[: NONCE_LIMIT - 4]}+{number}"
             try:
-                message = await target.send(embeds=embeds, nonce=nonce)
+                message = await target.send(embeds=embeds, nonce=nonce, **self._image(reply, embeds, number))
             except (discord.Forbidden, discord.NotFound) as exc:
                 raise PostError(f"Discord refused the post to {channel}: {exc}", permanent=True) from exc
             except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError) as exc:

@@ -62,9 +62,18 @@ def build(runner: Runner) -> list[AnyCommand]:
         await runner.run(interaction, command_text("brief"))
 
     @app_commands.command(name="toll", description=summary("toll"))
-    @app_commands.describe(place="A place, for its own figures (any common spelling)")
-    async def toll(interaction: discord.Interaction, place: str | None = None) -> None:
-        await runner.run(interaction, command_text("toll", [place]))
+    @app_commands.describe(
+        place="A place, for its own figures (any common spelling)", chart="A chart of the toll over time"
+    )
+    async def toll(interaction: discord.Interaction, place: str | None = None, chart: bool | None = None) -> None:
+        await runner.run(interaction, command_text("toll", ["chart" if chart else None, place]))
+
+    @app_commands.command(
+        name="ask", description="Ask in your own words: how many died in Jableh? what did Turkey say?"
+    )
+    @app_commands.describe(question="Your question about this situation")
+    async def ask(interaction: discord.Interaction, question: str) -> None:
+        await runner.run(interaction, question.strip().lstrip("/") or "help")
 
     @app_commands.command(name="reactions", description=summary("reactions"))
     @app_commands.describe(actor="A government, official or body")
@@ -215,6 +224,7 @@ def build(runner: Runner) -> list[AnyCommand]:
     public: list[AnyCommand] = [
         brief,
         toll,
+        ask,
         reactions,
         timeline,
         where,

@@ -30,6 +30,7 @@ from bot.slack.startup import SlackSetupError, check_bot_token, open_socket_url
 from briefings.access import Caller
 from briefings.commands.parse import ParseError, parse
 from briefings.commands.registry import COMMANDS
+from briefings.questions import looks_like_question
 from briefings.reply import Reply
 from briefings.service import Briefings
 
@@ -63,13 +64,19 @@ def command_names() -> list[str]:
 
 def command_from_mention(text: str, bot_user: str = "") -> str:
     """`<@UBOT> toll jableh` (or `hi <@UBOT> toll jableh`) -> `/toll jableh`: the words after the bot's mention.
+    A question in plain words (`<@UBOT> how many died in Jableh?`) is passed on as it is, for the core to read.
     Other mentions stay in the text (and are shown escaped); an unknown bot id takes the first mention as the bot's."""
     own = re.compile(rf"<@{re.escape(bot_user) if bot_user else '[A-Z0-9]+'}(?:\|[^>]*)?>")
     found = own.search(text)
     if found:
         text = text[found.end() :] if text[found.end() :].strip() else text[: found.start()]
     words = own.sub(" ", text).strip()
-    return words if words.startswith("/") else f"/{words or 'help'}"
+    if words.startswith("/"):
+        return words
+    first = words.split(maxsplit=1)[0].lower() if words else "help"
+    if first in command_names() and not looks_like_question(words):
+        return f"/{words or 'help'}"
+    return words
 
 
 def shareable(text: str) -> bool:
@@ -217,12 +224,16 @@ class SlackAdapter:
                 reply = await asyncio.wait_for(asyncio.shield(job), self.ack_within)
             except TimeoutError:
                 await ack(text=WORKING, response_type="ephemeral")
-                self._spawn(self._answer_later(job, text, respond), f"{text!r} for {user} in {channel}")
+                self._spawn(
+                    self._answer_later(job, text, respond, channel, caller), f"{text!r} for {user} in {channel}"
+                )
                 return
             pages = self._pages(reply, text)
             await ack(**pages[0])
             if len(pages) > 1:
                 self._spawn(self._follow_up(pages[1:], respond), f"follow-ups of {text!r}")
+            if reply.ok and reply.image is not None:
+                self._spawn(self._chart(reply, channel, caller, text, respond), f"chart of {text!r} in {channel}")
         except Exception:
             log.exception("Slack %r failed for %s in %s", text, user, channel)
             await ack(text=SORRY, response_type="ephemeral")
@@ -235,9 +246,29 @@ class SlackAdapter:
         found = blocks.messages(reply, share=share)[: 1 + MAX_FOLLOW_UPS]
         return [{**m.as_kwargs(), "response_type": "ephemeral"} for m in found]
 
-    async def _answer_later(self, job: asyncio.Future[Reply], text: str, respond: AsyncRespond) -> None:
+    async def _answer_later(
+        self, job: asyncio.Future[Reply], text: str, respond: AsyncRespond, channel: str, caller: Caller
+    ) -> None:
         reply = await job
         await self._follow_up(self._pages(reply, text), respond, replace=True)
+        if reply.ok and reply.image is not None:
+            await self._chart(reply, channel, caller, text, respond)
+
+    async def _chart(self, reply: Reply, channel: str, caller: Caller, text: str, respond: AsyncRespond) -> None:
+        """A slash command's chart: files can't be ephemeral, so it is uploaded to the channel, saying who asked."""
+        assert reply.image is not None
+        comment = f"{reply.title} (asked by {caller.name or 'a member'}: {text})"
+        try:
+            await posting.upload(self.client, channel, reply.image, comment=blocks.escape(comment))
+        except SlackApiError as exc:
+            error = error_code(exc)
+            log.warning("uploading the chart of %r in %s failed: %s", text, channel, error)
+            await respond(
+                text=NOT_IN_CHANNEL
+                if error in _CHANNEL_ERRORS
+                else "I couldn't upload the chart; the figures are above.",
+                replace_original=False,
+            )
 
     async def _follow_up(self, pages: list[dict[str, Any]], respond: AsyncRespond, replace: bool = False) -> None:
         for number, page in enumerate(pages[:MAX_FOLLOW_UPS]):
@@ -308,6 +339,8 @@ class SlackAdapter:
                 await self.client.chat_postMessage(
                     channel=channel, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
                 )
+            if reply.image is not None:
+                await posting.upload(self.client, channel, reply.image)
         except SlackApiError as exc:
             error = error_code(exc)
             log.warning("sharing %r by %s in %s failed: %s", text, user, channel, error)
@@ -330,7 +363,8 @@ class SlackAdapter:
             self._spawn(self._mention(event), f"mention in {event.get('channel')}")
 
     async def _mention(self, event: dict[str, Any]) -> None:
-        """`@Briefing toll jableh` is `/toll jableh`, answered in a thread (refusals only to the asker)."""
+        """`@Briefing toll jableh` is `/toll jableh`, and `@Briefing how many died in Jableh?` a question: answered
+        in a thread, with any chart uploaded to the thread (refusals only to the asker)."""
         text = blocks.unescape(command_from_mention(str(event.get("text") or ""), self.bot_user))
         channel, user = str(event.get("channel", "")), str(event.get("user", ""))
         thread = str(event.get("thread_ts") or event.get("ts") or "")
@@ -345,6 +379,8 @@ class SlackAdapter:
             await self.client.chat_postMessage(
                 channel=channel, thread_ts=thread, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
             )
+        if reply.image is not None:
+            await posting.upload(self.client, channel, reply.image, thread_ts=thread)
 
     async def _on_home(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if event.get("tab", "home") == "home" and self._first_delivery(body):

@@ -157,6 +157,10 @@ def units(reply: Reply, *, note: str | None = None) -> list[Unit]:
         if section.heading:
             texts.insert(0, f"*{escape(section.heading)}*")
         out += [Unit(SectionBlock(text=MarkdownTextObject(text=chunk)), chunk) for chunk in pack(texts)]
+    if reply.image is not None:
+        alt = escape(f"Chart ({reply.image.filename}, posted as a file): {reply.image.alt}")
+        chunk = alt if len(alt) <= CONTEXT_CHARS else alt[: CONTEXT_CHARS - 1] + "…"
+        out.append(Unit(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
     for extra in ([mrkdwn_line(reply.footer)[len(BULLETS[0]) :]] if reply.footer else []) + (
         [escape(note)] if note else []
     ):

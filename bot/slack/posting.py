@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -10,7 +11,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapter import PostError
 from bot.slack.blocks import messages
 from bot.slack.errors import NETWORK_ERRORS, error_code
-from briefings.reply import Reply
+from briefings.reply import Image, Reply
+
+log = logging.getLogger(__name__)
 
 EVENT_TYPE = "briefing_digest"
 HISTORY_LIMIT = 100
@@ -58,7 +61,27 @@ async def post(client: AsyncWebClient, channel: str, reply: Reply, run_key: str)
                 break
             raise post_error("chat.postMessage", channel, exc) from exc
         first = first or str(response["ts"])
+    if reply.image is not None:
+        try:  # the digest went out; a chart that fails to upload is logged, not retried (it would post twice)
+            await upload(client, channel, reply.image, thread_ts=first)
+        except (SlackApiError, *NETWORK_ERRORS) as exc:
+            log.warning("the chart for digest %s in %s was not uploaded: %r", run_key, channel, exc)
     return first
+
+
+async def upload(
+    client: AsyncWebClient, channel: str, image: Image, *, thread_ts: str | None = None, comment: str | None = None
+) -> None:
+    """Uploads a chart with the files API (files.getUploadURLExternal, the upload, files.completeUploadExternal)."""
+    await client.files_upload_v2(
+        channel=channel_id(channel),
+        file=image.png,
+        filename=image.filename,
+        title=image.filename.rsplit(".", 1)[0].replace("-", " ").capitalize(),
+        alt_txt=image.alt[:1000],
+        thread_ts=thread_ts or None,
+        initial_comment=comment,
+    )
 
 
 async def find_posted(client: AsyncWebClient, channel: str, run_key: str) -> str | None:

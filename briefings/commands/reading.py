@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefings.answers import brief, places, reactions, sources, timeline, toll
+from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
 from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
 from briefings.names import NameIndex
@@ -25,11 +25,13 @@ async def brief_command(ctx: Context, request: Request) -> Reply:
 
 @command(
     "toll",
-    "/toll [place]",
-    "Deaths and injuries: each source's latest figures, where they differ, and per place.",
-    examples=("/toll", "/toll Jableh", "/toll Lattakia province"),
+    "/toll [place] · /toll chart [place]",
+    "Deaths and injuries: each source's latest figures, where they differ, and per place; a chart over time.",
+    examples=("/toll", "/toll Jableh", "/toll Lattakia province", "/toll chart", "/toll chart Jableh"),
 )
 async def toll_command(ctx: Context, request: Request) -> Reply:
+    if request.words and request.words[0].lower() in ("chart", "graph"):
+        return _no_options(request) or chart.answer(await ctx.snapshot(), " ".join(request.words[1:]))
     return _no_options(request) or toll.answer(await ctx.snapshot(), request.rest)
 
 

@@ -46,6 +46,8 @@ class FakeSlack:
     """User id -> display name for users.info."""
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     socket_messages: list[dict[str, Any]] = field(default_factory=list)
+    uploads: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """File id -> {"filename", "length", "alt_txt", "data" (bytes, once uploaded), "channel", "thread_ts", ...}."""
     port: int = 0
 
     def __post_init__(self) -> None:
@@ -61,6 +63,7 @@ class FakeSlack:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
+        app.router.add_post("/upload/{file_id}", self._upload)
         app.router.add_get("/socket", self._websocket)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
@@ -180,6 +183,44 @@ class FakeSlack:
         user = str(params.get("user"))
         name = self.users.get(user, user.lower())
         return {"user": {"id": user, "name": name, "profile": {"display_name": name}}}
+
+    # ---- files: files_upload_v2 = getUploadURLExternal, a POST of the bytes to upload_url, completeUploadExternal
+
+    def _files_getUploadURLExternal(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        file_id = f"F{len(self.uploads) + 1:07d}"
+        self.uploads[file_id] = {
+            "filename": params.get("filename"),
+            "length": int(params.get("length") or 0),
+            "alt_txt": params.get("alt_txt"),
+            "data": None,
+        }
+        return {"upload_url": f"http://127.0.0.1:{self.port}/upload/{file_id}", "file_id": file_id}
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        file_id = request.match_info["file_id"]
+        data = await request.read()
+        if file_id not in self.uploads:
+            return web.Response(status=404, text="unknown upload")
+        self.uploads[file_id]["data"] = data
+        await self._record(Call("upload", {"file_id": file_id, "size": len(data)}, path=request.path))
+        return web.Response(text=f"OK - {len(data)}")
+
+    def _files_completeUploadExternal(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        files = params.get("files")
+        files = json.loads(files) if isinstance(files, str) else files or []
+        done = []
+        for item in files:
+            upload = self.uploads.get(str(item.get("id")))
+            if upload is None or upload["data"] is None:
+                continue
+            upload.update(
+                title=item.get("title"),
+                channel=params.get("channel_id"),
+                thread_ts=params.get("thread_ts"),
+                initial_comment=params.get("initial_comment"),
+            )
+            done.append({"id": item["id"], "name": upload["filename"], "title": item.get("title")})
+        return {"files": done}
 
     def _apps_connections_open(self, params: dict[str, Any], token: str) -> dict[str, Any]:
         return {"url": f"ws://127.0.0.1:{self.port}/socket"}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yarl
-from aiohttp import WSMsgType, web
+from aiohttp import BodyPartReader, WSMsgType, web
 
 JSON = {"Content-Type": "application/json"}
 APP_ID = "1300000000000000001"
@@ -32,6 +32,8 @@ class Call:
     path: str
     body: Any
     query: dict[str, str] = field(default_factory=dict)
+    files: list[Json] = field(default_factory=list)
+    """Files of a multipart request: `{"name", "filename", "content_type", "data"}` (data as bytes)."""
 
 
 def user(user_id: str, name: str, bot: bool = False) -> Json:
@@ -132,10 +134,30 @@ class FakeDiscord:
         return self._json({"message": message, "code": code}, status)
 
     async def _rest(self, request: web.Request) -> web.Response:
-        raw = await request.text()
-        body = json.loads(raw) if raw else None
+        files: list[Json] = []
+        if request.content_type.startswith("multipart/"):
+            body = None
+            reader = await request.multipart()
+            async for part in reader:
+                if not isinstance(part, BodyPartReader):
+                    continue
+                data = await part.read()
+                if part.name == "payload_json":
+                    body = json.loads(data)
+                else:
+                    files.append(
+                        {
+                            "name": part.name,
+                            "filename": part.filename,
+                            "content_type": part.headers.get("Content-Type", ""),
+                            "data": bytes(data),
+                        }
+                    )
+        else:
+            raw = await request.text()
+            body = json.loads(raw) if raw else None
         path = "/" + request.match_info["path"]
-        call = Call(request.method, path, body, dict(request.query))
+        call = Call(request.method, path, body, dict(request.query), files)
         await self._record(call)
         if request.headers.get("Authorization") not in (f"Bot {self.token}", None):
             return self._error(401, "401: Unauthorized")
@@ -356,6 +378,10 @@ class FakeDiscord:
 
     def callbacks(self, interaction: Json) -> list[Call]:
         return [c for c in self.calls if c.path == f"/interactions/{interaction['id']}/{interaction['token']}/callback"]
+
+    def callbacks_with_files(self) -> list[Call]:
+        """Interaction callbacks and follow-ups that came as multipart with files."""
+        return [c for c in self.calls if c.files and ("/callback" in c.path or c.path.startswith("/webhooks/"))]
 
     def followups(self, interaction: Json) -> list[Call]:
         return [c for c in self.calls if c.path.startswith(f"/webhooks/{APP_ID}/{interaction['token']}")]

@@ -1,0 +1,214 @@
+"""`/toll chart [place]`: the toll over time, one line per source and category, drawn headless to PNG.
+
+Each toll claim is one point at its "as of" time (its latest revision: a corrected figure replaces the wrong one,
+a retracted claim leaves the chart). Totals are solid lines, civilians-only counts dashed; the latest figure of
+each line is labelled, and the sources are named in the caption and the alt text.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from matplotlib import dates as mdates
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # headless: no pyplot, no display, no GUI
+from matplotlib.figure import Figure
+
+from briefings.answers.common import footer, unknown_name
+from briefings.answers.toll import number
+from briefings.facts import Place, PlaceKind, Toll
+from briefings.names import UnknownName
+from briefings.reply import Image, Line, Reply, Section, b, line, u
+from briefings.snapshot import Snapshot
+from briefings.when import When
+
+CATEGORIES = ("killed", "civilians")
+"""Totals, and civilians-only counts (drawn dashed so they are never mistaken for totals)."""
+STYLE = {"killed": "-", "civilians": "--"}
+WORD = {"killed": "killed (total)", "civilians": "civilians killed"}
+PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
+"""One colour per source, in the order sources first appear."""
+_HOURS = {"morning": 9, "afternoon": 15, "evening": 19, "night": 23}
+
+
+@dataclass(frozen=True)
+class Point:
+    when: When
+    value: int
+    key: str
+
+    @property
+    def at(self) -> datetime:
+        """Where on the time axis: a clock time, a part of the day, or (a whole day) noon."""
+        if self.when.clock:
+            clock = self.when.clock
+        elif self.when.part:
+            clock = time(_HOURS[self.when.part.value])
+        else:
+            clock = time(0) if self.when.by else time(12)
+        return datetime.combine(self.when.day, clock)
+
+
+@dataclass
+class Series:
+    source: str
+    category: str
+    place: str | None
+    label: str
+    colour: str
+    points: list[Point] = field(default_factory=list)
+
+    @property
+    def latest(self) -> Point:
+        return self.points[-1]
+
+
+def series(snapshot: Snapshot, places: set[str | None]) -> list[Series]:
+    """The toll claims in `places` (None: the whole situation) as lines per (source, category, place)."""
+    found: dict[tuple[str, str, str | None], Series] = {}
+    colours: dict[str, str] = {}
+    tolls = sorted(snapshot.all(Toll), key=lambda e: (e[1].as_of.sort_key(), snapshot.recorded_at.get(e[0])))
+    for key, toll in tolls:
+        if toll.place not in places:
+            continue
+        source = toll.sources[0]
+        for category in CATEGORIES:
+            value = getattr(toll, category)
+            if not isinstance(value, int):
+                continue
+            colour = colours.setdefault(source, PALETTE[len(colours) % len(PALETTE)])
+            label = f"{snapshot.source_label(source)} — {WORD[category]}"
+            if len(places) > 1 and toll.place is not None:
+                label += f" ({snapshot.name_of(toll.place)})"
+            line_ = found.setdefault(
+                (source, category, toll.place), Series(source, category, toll.place, label, colour)
+            )
+            point = Point(toll.as_of, value, key)
+            if line_.points and line_.points[-1].at == point.at:
+                line_.points[-1] = point  # the same moment reported twice: the later record stands
+            else:
+                line_.points.append(point)
+    return list(found.values())
+
+
+def _x(at: datetime) -> float:
+    """Matplotlib's date number for a point on the time axis."""
+    return float(mdates.date2num(at))  # type: ignore[no-untyped-call]
+
+
+def draw(title: str, lines: list[Series], caption: str) -> Figure:
+    """The chart as a matplotlib figure (not yet rendered), so tests can look at what is drawn."""
+    figure = Figure(figsize=(9, 5), dpi=100)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    for item in lines:
+        xs = [_x(p.at) for p in item.points]
+        ys = [p.value for p in item.points]
+        axes.plot(
+            xs,
+            ys,
+            linestyle=STYLE[item.category],
+            marker="o",
+            color=item.colour,
+            linewidth=2,
+            label=item.label,
+            gid=f"series:{item.source}:{item.category}:{item.place or ''}",
+        )
+        last = item.latest
+        axes.annotate(
+            number(last.value),
+            xy=(_x(last.at), last.value),
+            xytext=(6, 4),
+            textcoords="offset points",
+            color=item.colour,
+            fontweight="bold",
+        )
+    axes.xaxis_date()
+    axes.set_title(title, loc="left")
+    axes.set_ylabel("people killed")
+    axes.set_xlabel("as of (the sources' own dates and times)")
+    axes.set_ylim(bottom=0)
+    axes.grid(True, alpha=0.3)
+    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
+    axes.margins(x=0.12)
+    axes.legend(loc="upper left", fontsize="small", frameon=False, handlelength=3.5)
+    figure.text(0.01, 0.01, caption, fontsize="small", color="#444444")
+    figure.tight_layout(rect=(0, 0.05, 1, 1))
+    return figure
+
+
+def png(figure: Figure) -> bytes:
+    out = io.BytesIO()
+    figure.savefig(out, format="png")
+    return out.getvalue()
+
+
+def _scope(snapshot: Snapshot, place_text: str) -> tuple[set[str | None], str] | Reply:
+    if not place_text:
+        return {None}, ""
+    try:
+        place_key = snapshot.places.resolve(place_text)
+    except UnknownName as exc:
+        return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
+    place = snapshot.facts[place_key]
+    assert isinstance(place, Place)
+    inside: set[str | None] = {place_key}
+    if place.type is PlaceKind.province:
+        inside |= {k for k, p in snapshot.all(Place) if p.province == place.province}
+    return inside, place.name
+
+
+def describe(point: Point) -> str:
+    return f"{number(point.value)} ({point.when.human(with_year=False)})"
+
+
+def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
+    scope = _scope(snapshot, place_text)
+    if isinstance(scope, Reply):
+        return scope
+    places, place_name = scope
+    title = f"Death toll over time — {snapshot.situation.title}" + (f": {place_name}" if place_name else "")
+    lines = series(snapshot, places)
+    used = [snapshot.facts[p.key] for s in lines for p in s.points]
+    points = {(s.source, s.category, s.place, p.at) for s in lines for p in s.points}
+    where = f" for {place_name}" if place_name else ""
+    if not points:
+        nothing = line(f"No death toll has been reported{where} yet, so there is no chart.")
+        return Reply(title, [Section(None, [nothing])])
+    if len({p[3] for p in points}) == 1:
+        figures = [
+            line(u(snapshot.source_label(s.source), strong=True), f" — {WORD[s.category]}: ", b(number(s.latest.value)))
+            for s in lines
+        ]
+        first = lines[0].latest
+        text: list[Line] = [
+            line(
+                f"Only one figure so far ({first.when.human()}); a chart needs two."
+                if len(points) == 1
+                else f"Only figures from one moment so far ({first.when.human()}); a chart needs two.",
+            ),
+            *figures,
+        ]
+        return Reply(title, [Section(None, text)], footer(snapshot, used, "/toll for the details"))
+    names = [snapshot.source_label(s) for s in dict.fromkeys(s.source for s in lines)]
+    dashed = any(s.category == "civilians" for s in lines)
+    caption = "Sources: " + ", ".join(names) + (" · dashed lines: civilians only" if dashed else "")
+    figure = draw(title, lines, caption)
+    summary = [line(u(s.label, strong=True), ": ", " → ".join(describe(p) for p in s.points)) for s in lines]
+    alt = (
+        f"Line chart of the death toll over time{where}, one line per source and category. "
+        + "; ".join(f"{s.label}: " + ", ".join(describe(p) for p in s.points) for s in lines)
+        + ". "
+        + caption
+        + "."
+    )
+    reply = Reply(
+        title,
+        [Section(None, [line("Each line is one source; the latest figure is labelled at its end."), *summary])],
+        footer(snapshot, used, "/toll for the details"),
+    )
+    reply.image = Image(png(figure), alt[:1000], "toll-chart.png")
+    return reply
