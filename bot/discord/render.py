@@ -54,7 +54,7 @@ def blocks(reply: Reply) -> list[str]:
         if out:
             out.append("")
         if section.heading:
-            out.append(f"**{discord.utils.escape_markdown(section.heading)}**")
+            out.append(f"**{inert(section.heading)}**")
         out += [line_markdown(line) for line in section.lines]
     return out
 
@@ -107,7 +107,7 @@ def render(reply: Reply, marker: str = "") -> list[list[discord.Embed]]:
     """Messages of embeds: ≤ 10 embeds and ≤ 6,000 characters each; the title on the first embed of each
     message (marked as continued after the first), the footer (and `marker`) on the last."""
     footer = footer_text(reply, marker)
-    title = cut(discord.utils.escape_markdown(reply.title), TITLE_LIMIT - len(CONTINUED))
+    title = cut(inert(reply.title), TITLE_LIMIT - len(CONTINUED))
     budget = MESSAGE_LIMIT - len(title) - len(CONTINUED) - len(footer)
     out: list[list[discord.Embed]] = []
     for number, descriptions in enumerate(pack(blocks(reply), budget)):

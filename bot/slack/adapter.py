@@ -142,7 +142,7 @@ class SlackAdapter:
         if self.socket_mode:
             await self._connect_socket()
         else:
-            self.http = HttpServer(self.app, self.settings.host, self.settings.port)
+            self.http = HttpServer(self.app, self.settings.host, self.settings.port, self.settings.slack_signing_secret)
             await self.http.start()
             log.info("Slack events endpoint on http://%s:%s/slack/events", self.settings.host, self.port)
 

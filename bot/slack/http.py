@@ -2,18 +2,39 @@
 
 from __future__ import annotations
 
+import json
+import logging
+from urllib.parse import parse_qs
+
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.signature import SignatureVerifier
 
 EVENTS_PATH = "/slack/events"
+ACCEPTED_TYPES = ("application/x-www-form-urlencoded", "application/json")
+log = logging.getLogger(__name__)
+
+
+def malformed(body: bytes, content_type: str) -> str | None:
+    """What is wrong with a signed body Slack would never send (JSON that is not an object, a bad `payload`)."""
+    try:
+        if content_type == "application/json":
+            return None if isinstance(json.loads(body), dict) else "the JSON body is not an object"
+        payload = parse_qs(body.decode("utf-8")).get("payload")
+        if payload and not isinstance(json.loads(payload[0]), dict):
+            return "the payload field is not a JSON object"
+    except (ValueError, UnicodeDecodeError) as exc:
+        return f"unreadable body ({exc.__class__.__name__})"
+    return None
 
 
 class HttpServer:
     """Serves `app` on host:port (port 0 picks a free one; `port` then tells which)."""
 
-    def __init__(self, app: AsyncApp, host: str, port: int) -> None:
+    def __init__(self, app: AsyncApp, host: str, port: int, signing_secret: str) -> None:
         self.app, self.host, self.requested_port = app, host, port
+        self.verifier = SignatureVerifier(signing_secret)
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
 
@@ -24,8 +45,23 @@ class HttpServer:
         return web_app
 
     async def _events(self, request: web.Request) -> web.Response:
-        response = await self.app.async_dispatch(await to_bolt_request(request))
-        return await to_aiohttp_response(response)
+        """Checks the signature before anything reads the body, then lets Bolt answer; a body that is not what
+        Slack sends (wrong content type, unreadable form or JSON) gets 400, never a crash."""
+        body = await request.read()
+        try:
+            signed = self.verifier.is_valid_request(body, dict(request.headers))
+        except (ValueError, UnicodeDecodeError):
+            signed = False
+        if not signed:
+            return web.json_response({"error": "invalid request signature"}, status=401)
+        if request.content_type not in ACCEPTED_TYPES:
+            return web.json_response({"error": f"unsupported content type {request.content_type}"}, status=415)
+        problem = malformed(body, request.content_type)
+        if problem:
+            log.warning("malformed Slack request refused: %s", problem)
+            return web.json_response({"error": problem}, status=400)
+        bolt_request = await to_bolt_request(request)
+        return await to_aiohttp_response(await self.app.async_dispatch(bolt_request))
 
     async def _health(self, request: web.Request) -> web.Response:
         return web.json_response({"ok": True, "platform": "slack"})
