@@ -23,6 +23,7 @@ class DigestClock:
         self.interval = interval
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._pending: set[asyncio.Task[None]] = set()
+        self._running: set[asyncio.Task[object]] = set()
 
     def start(self) -> None:
         self.scheduler.add_job(
@@ -44,11 +45,17 @@ class DigestClock:
         task.add_done_callback(self._pending.discard)
 
     async def tick(self) -> None:
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
             report = await self.runner.tick(datetime.now(UTC))
         except Exception:
             log.exception("digest tick failed; trying again at the next tick")
             return
+        finally:
+            if task is not None:
+                self._running.discard(task)
         if report.posted or report.skipped or report.failed or report.retrying:
             log.info("digests: %s", report)
 
@@ -57,5 +64,10 @@ class DigestClock:
             self.runner.briefings.urgent_listeners.remove(self.wake)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        for task in list(self._pending):
+        # A tick cut short leaves its run claimed; after the lease another process (or the next start) checks the
+        # platform for the post and finishes it. What must not happen is a tick still using the store after this.
+        running = [t for t in {*self._pending, *self._running} if t is not asyncio.current_task()]
+        for task in running:
             task.cancel()
+        if running:
+            await asyncio.wait(running, timeout=30)

@@ -21,7 +21,7 @@ from briefings.digests.schedule import (
     parse_zone,
 )
 from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
-from briefings.store.digests import POSTED, DigestStore
+from briefings.store.digests import DigestStore
 
 USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | preview"
 
@@ -106,12 +106,7 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
     if action == "list":
         return await _list(ctx, digests)
     if action == "preview":
-        subscriptions = await digests.subscriptions(channel=channel, slug=ctx.slug)
-        since: datetime | None = None
-        for subscription in subscriptions:
-            posted = [r.posted_at for r in await digests.history(subscription.id) if r.status == POSTED and r.posted_at]
-            if posted and (since is None or posted[-1] > since):
-                since = posted[-1]
+        since = await digests.last_digest_at(channel, ctx.slug)
         return await preview(ctx, since)
     return problem(f"Unknown /digest action “{action}”.", f"Usage: {USAGE}")
 

@@ -54,10 +54,12 @@ async def recorded(
 
 
 async def queue_urgent(ctx: Context, batch: str) -> int:
-    """One pending urgent run per subscribed channel of the situation; the scheduler posts each once."""
+    """One pending urgent run per subscribed channel of the situation (not per subscription: a channel with two
+    digest times still gets it once); the scheduler posts each once."""
     digests = DigestStore(ctx.store)
     count = 0
-    for subscription in await digests.subscriptions(slug=ctx.slug):
+    by_channel = {s.channel: s for s in reversed(await digests.subscriptions(slug=ctx.slug))}
+    for subscription in by_channel.values():
         created = await digests.claim(
             subscription.id,
             f"urgent:{batch}",

@@ -204,8 +204,7 @@ class DigestRunner:
         if run.kind == "urgent":
             return await self._urgent(subscription, run)
         history = await self.digests.history(subscription.id)
-        posted = [r for r in history if r.kind == "digest" and r.status == POSTED and r.posted_at]
-        since = posted[-1].posted_at if posted and posted[-1].posted_at else None
+        since = await self.digests.last_digest_at(subscription.channel, subscription.slug)
         reply = await self.briefings.digest(subscription.slug, since, now)
         zone = subscription.schedule.zone
         notes = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from rapidfuzz import process
@@ -39,15 +40,21 @@ def parse_time(text: str) -> time:
     return time(hour, minute)
 
 
+@cache
+def _zones() -> dict[str, str]:
+    """Every IANA name, by its lower-case spelling (reading the tz database is slow: once per process)."""
+    return {zone.lower(): zone for zone in available_timezones()}
+
+
 def parse_zone(text: str) -> ZoneInfo:
     name = text.strip()
-    known = {zone.lower(): zone for zone in available_timezones()}
-    if name.lower() in known:
-        return ZoneInfo(known[name.lower()])
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         pass
+    known = _zones()
+    if name.lower() in known:
+        return ZoneInfo(known[name.lower()])
     by_city = {zone.rsplit("/", 1)[-1].lower().replace("_", " "): zone for zone in known.values()}
     near = process.extractOne(name.lower().replace("_", " "), list(by_city), score_cutoff=75)
     hint = f" (did you mean {by_city[near[0]]}?)" if near else ""
@@ -61,7 +68,7 @@ def parse_days(text: str) -> frozenset[int]:
     days: set[int] = set()
     for part in cleaned.split(","):
         ends = part.split("-")
-        if len(ends) > 2 or not all(e[:3] in WEEKDAYS and len(e) >= 3 for e in ends):
+        if len(ends) > 2 or not all(_is_day(e) for e in ends):
             raise ValueError(f"'{text}' is not a set of days; {DAY_EXAMPLES}")
         first, last = WEEKDAYS.index(ends[0][:3]), WEEKDAYS.index(ends[-1][:3])
         day = first
@@ -70,6 +77,14 @@ def parse_days(text: str) -> frozenset[int]:
             day = (day + 1) % 7
             days.add(day)
     return frozenset(days)
+
+
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _is_day(word: str) -> bool:
+    """`mon`, `tues`, `monday`: a day's name or its start (three letters at least); not `month`."""
+    return len(word) >= 3 and any(name.startswith(word) for name in _DAY_NAMES)
 
 
 def days_text(days: frozenset[int]) -> str:

@@ -228,6 +228,23 @@ class DigestStore:
                 )
             )
 
+    async def last_digest_at(self, channel: str, slug: str) -> datetime | None:
+        """When this channel last got a digest of this situation (from any of its subscriptions)."""
+        query = (
+            select(func.max(runs.c.posted_at))
+            .join(subscriptions, subscriptions.c.id == runs.c.subscription_id)
+            .join(situations, situations.c.id == subscriptions.c.situation_id)
+            .where(
+                subscriptions.c.channel == channel,
+                situations.c.slug == slug,
+                runs.c.kind == "digest",
+                runs.c.status == POSTED,
+            )
+        )
+        async with self.store.reading() as db:
+            value = await db.scalar(query)
+        return value if isinstance(value, datetime) else None
+
     async def history(self, subscription_id: int) -> list[Run]:
         return await self._runs(runs.c.subscription_id == subscription_id)
 
