@@ -6,6 +6,7 @@ import re
 
 import discord
 
+from briefings.render_text import split_long
 from briefings.reply import Line, Reply, Span
 
 TITLE_LIMIT = 256
@@ -60,14 +61,8 @@ def blocks(reply: Reply) -> list[str]:
 
 
 def pieces(lines: list[str], limit: int) -> list[str]:
-    """Lines no longer than `limit`: a longer one is cut (rare: one fact's text beyond Discord's limits)."""
-    out: list[str] = []
-    for text in lines:
-        while len(text) > limit:
-            out.append(text[:limit])
-            text = text[limit:]
-        out.append(text)
-    return out
+    """Lines no longer than `limit`: a longer one is cut at sentence ends, never mid-sentence if it can help."""
+    return [piece for text in lines for piece in split_long(text, limit)]
 
 
 def footer_text(reply: Reply, marker: str = "") -> str:

@@ -7,7 +7,6 @@ and, past 50 blocks or ~12,000 characters, into several messages.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from briefings.render_text import render as render_plain
+from briefings.render_text import split_long
 from briefings.reply import Line, Reply
 
 SECTION_CHARS = 3000
@@ -35,7 +35,6 @@ HOME_CHARS = 30_000
 TEXT_CHARS = 40_000
 SHARE_ACTION = "share"
 BULLETS = ("• ", "      ◦ ")
-_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
 def escape(text: str) -> str:
@@ -61,52 +60,12 @@ def mrkdwn_line(line: Line) -> str:
     return "".join(out)
 
 
-def split_long(text: str, limit: int) -> list[str]:
-    """Cuts one over-long line at sentence ends, then (only for a single giant sentence) at spaces."""
-    pieces: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        for part in _words_within(sentence, limit):
-            joined = f"{current} {part}" if current else part
-            if len(joined) <= limit:
-                current = joined
-            else:
-                pieces.append(current)
-                current = part
-    if current:
-        pieces.append(current)
-    return pieces
-
-
-def _words_within(sentence: str, limit: int) -> list[str]:
-    if len(sentence) <= limit:
-        return [sentence]
-    parts: list[str] = []
-    current = ""
-    for word in sentence.split(" "):
-        while len(word) > limit:  # no space at all: a hard cut is the only way
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(word[:limit])
-            word = word[limit:]
-        joined = f"{current} {word}" if current else word
-        if len(joined) <= limit:
-            current = joined
-        else:
-            parts.append(current)
-            current = word
-    if current:
-        parts.append(current)
-    return parts
-
-
 def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
     """Joins lines with newlines into chunks of at most `limit` characters, never splitting a line that fits."""
     chunks: list[str] = []
     current = ""
     for text in lines:
-        for piece in split_long(text, limit) if len(text) > limit else [text]:
+        for piece in split_long(text, limit):
             joined = f"{current}\n{piece}" if current else piece
             if len(joined) <= limit:
                 current = joined
