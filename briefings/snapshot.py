@@ -22,6 +22,10 @@ class Snapshot:
     revised_at: dict[str, datetime] = field(default_factory=dict)
     """When each fact was last revised (UTC)."""
 
+    def copy(self) -> Snapshot:
+        """A snapshot of the same state that may be changed without touching this one."""
+        return Snapshot(self.situation, dict(self.facts), dict(self.recorded_at), dict(self.revised_at))
+
     def all(self, cls: type[F], *, include_retracted: bool = False) -> list[tuple[str, F]]:
         """Facts of one kind in id order, retracted ones left out unless asked for."""
         found = [

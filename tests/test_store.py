@@ -170,3 +170,25 @@ async def test_opening_sqlite_while_another_connection_writes_waits(tmp_path: Pa
     finally:
         writer.join()
         holder.close()
+
+
+async def test_a_kept_snapshot_follows_writes_made_by_another_instance(settings: CoreSettings) -> None:
+    """Each process keeps its last snapshot until the situation's version moves; a write anywhere moves it."""
+    one, two = await Briefings.start(settings), await Briefings.start(settings)
+    try:
+        before = await one.store.snapshot(SLUG)
+        assert "t4" not in before.facts
+        again = await one.store.snapshot(SLUG)
+        again.facts["t99"] = new_toll(killed=1)  # a copy: changing it leaves the kept snapshot alone
+        assert "t99" not in (await one.store.snapshot(SLUG)).facts
+
+        await two.store.write(SLUG, [Change(fact=new_toll(killed=150))], author="console:mod")
+        after = await one.store.snapshot(SLUG)
+        assert isinstance(after.facts["t4"], Toll) and after.facts["t4"].killed == 150
+
+        await two.store.write(SLUG, [Change(fact=new_toll(killed=160), key="t4", action="correct")], author="x:y")
+        corrected = (await one.store.snapshot(SLUG)).facts["t4"]
+        assert isinstance(corrected, Toll) and corrected.killed == 160
+    finally:
+        await one.close()
+        await two.close()

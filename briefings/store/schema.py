@@ -51,6 +51,7 @@ situations = Table(
     Column("slug", String(64), nullable=False, unique=True),
     Column("data", JSON, nullable=False),
     Column("created_at", UTCDateTime, nullable=False),
+    Column("version", Integer, nullable=False, server_default="0"),
 )
 
 facts = Table(

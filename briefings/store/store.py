@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -79,6 +79,8 @@ def encode(fact: Fact) -> dict[str, Any]:
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._snapshots: dict[str, tuple[int, Snapshot]] = {}
+        """The last snapshot read of each situation, with the situation's version then (any write raises it)."""
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -163,16 +165,22 @@ class Store:
             .where(facts.c.situation_id == situations.c.id, situations.c.slug == slug)
         )
         async with self.reading() as db:
-            situation = await db.scalar(select(situations.c.data).where(situations.c.slug == slug))
-            if situation is None:
+            head = (
+                await db.execute(select(situations.c.data, situations.c.version).where(situations.c.slug == slug))
+            ).first()
+            if head is None:
                 raise NotFound(f"no situation '{slug}'")
+            cached = self._snapshots.get(slug)
+            if cached is not None and cached[0] == head.version:
+                return cached[1].copy()
             rows = (await db.execute(query)).all()
-        snapshot = Snapshot(Situation.model_validate(situation))
+        snapshot = Snapshot(Situation.model_validate(head.data))
         for key, kind, created_at, at, data in rows:
             snapshot.facts[key] = decode(kind, data)
             snapshot.recorded_at[key] = created_at
             snapshot.revised_at[key] = at
-        return snapshot
+        self._snapshots[slug] = (head.version, snapshot)
+        return snapshot.copy()
 
     async def history(self, slug: str, key: str) -> list[Revision]:
         """Every revision of one fact, oldest first."""
@@ -251,6 +259,9 @@ class Store:
         written: list[Revision] = []
         async with self.writing() as db:
             situation_id = await self.situation_id(db, slug, lock=True)
+            await db.execute(
+                update(situations).where(situations.c.id == situation_id).values(version=situations.c.version + 1)
+            )
             # Stamped once the situation is locked, so times follow the order writes are made in.
             stamp = Stamp(at or now(), author, author_name, str(uuid.uuid4()), undoes)
             for change in changes:
