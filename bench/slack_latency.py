@@ -123,7 +123,7 @@ async def main(args: argparse.Namespace) -> None:
         briefings = await Briefings.start(settings)
         adapter = SlackAdapter(briefings, settings)
         await adapter.start()
-        baseline = HttpServer(bare_app(fake.api_url), "127.0.0.1", 0)
+        baseline = HttpServer(bare_app(fake.api_url), "127.0.0.1", 0, SECRET)
         await baseline.start()
         real_url = f"http://127.0.0.1:{adapter.port}/slack/events"
         bare_url = f"http://127.0.0.1:{baseline.port}/slack/events"
