@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from briefings.reply import Line, Reply
 
@@ -29,44 +30,34 @@ def render(reply: Reply) -> str:
     return "\n".join(out)
 
 
+def join_within(parts: Iterable[str], sep: str, limit: int) -> list[str]:
+    """Greedily joins `parts` with `sep` into chunks of at most `limit` characters (each part must fit)."""
+    chunks: list[str] = []
+    current = ""
+    for part in parts:
+        joined = f"{current}{sep}{part}" if current else part
+        if len(joined) <= limit:
+            current = joined
+        else:
+            if current:
+                chunks.append(current)
+            current = part
+    if current:
+        chunks.append(current)
+    return chunks
+
+
 def split_long(text: str, limit: int) -> list[str]:
     """Pieces of at most `limit` characters: a line that fits stays whole; a longer one is cut at sentence
     ends, then (only for a single giant sentence) at spaces, and only a word longer than `limit` is cut."""
     if len(text) <= limit:
         return [text]
-    pieces: list[str] = []
-    current = ""
-    for sentence in _SENTENCE_END.split(text):
-        for part in _words_within(sentence, limit):
-            joined = f"{current} {part}" if current else part
-            if len(joined) <= limit:
-                current = joined
-            else:
-                pieces.append(current)
-                current = part
-    if current:
-        pieces.append(current)
-    return pieces
+    parts = [part for sentence in _SENTENCE_END.split(text) for part in _words_within(sentence, limit)]
+    return join_within(parts, " ", limit)
 
 
 def _words_within(sentence: str, limit: int) -> list[str]:
     if len(sentence) <= limit:
         return [sentence]
-    parts: list[str] = []
-    current = ""
-    for word in sentence.split(" "):
-        while len(word) > limit:  # no space at all: a hard cut is the only way
-            if current:
-                parts.append(current)
-                current = ""
-            parts.append(word[:limit])
-            word = word[limit:]
-        joined = f"{current} {word}" if current else word
-        if len(joined) <= limit:
-            current = joined
-        else:
-            parts.append(current)
-            current = word
-    if current:
-        parts.append(current)
-    return parts
+    words = [w[i : i + limit] for w in sentence.split(" ") for i in range(0, max(len(w), 1), limit)]
+    return join_within(words, " ", limit)

@@ -21,8 +21,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from briefings.render_text import join_within, split_long
 from briefings.render_text import render as render_plain
-from briefings.render_text import split_long
 from briefings.reply import Line, Reply
 
 SECTION_CHARS = 3000
@@ -62,19 +62,7 @@ def mrkdwn_line(line: Line) -> str:
 
 def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
     """Joins lines with newlines into chunks of at most `limit` characters, never splitting a line that fits."""
-    chunks: list[str] = []
-    current = ""
-    for text in lines:
-        for piece in split_long(text, limit):
-            joined = f"{current}\n{piece}" if current else piece
-            if len(joined) <= limit:
-                current = joined
-            else:
-                chunks.append(current)
-                current = piece
-    if current:
-        chunks.append(current)
-    return chunks
+    return join_within((piece for text in lines for piece in split_long(text, limit)), "\n", limit)
 
 
 @dataclass
