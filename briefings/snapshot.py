@@ -15,25 +15,38 @@ F = TypeVar("F", bound=Fact)
 
 @dataclass
 class Snapshot:
+    """Read by many answers at once: treat as read-only and `copy()` before changing it."""
+
     situation: Situation
     facts: dict[str, Fact] = field(default_factory=dict)
     recorded_at: dict[str, datetime] = field(default_factory=dict)
     """When each fact was first recorded (UTC)."""
     revised_at: dict[str, datetime] = field(default_factory=dict)
     """When each fact was last revised (UTC)."""
+    version: int = 0
+    """The situation's version this state belongs to."""
+    upto: int = 0
+    """The last revision applied (revision ids grow in the order a situation's writes are made)."""
+    _kinds: dict[tuple[type[Fact], bool], list[tuple[str, Fact]]] = field(default_factory=dict, repr=False)
 
     def copy(self) -> Snapshot:
         """A snapshot of the same state that may be changed without touching this one."""
-        return Snapshot(self.situation, dict(self.facts), dict(self.recorded_at), dict(self.revised_at))
+        return Snapshot(
+            self.situation, dict(self.facts), dict(self.recorded_at), dict(self.revised_at), self.version, self.upto
+        )
 
     def all(self, cls: type[F], *, include_retracted: bool = False) -> list[tuple[str, F]]:
         """Facts of one kind in id order, retracted ones left out unless asked for."""
-        found = [
-            (key, fact)
-            for key, fact in self.facts.items()
-            if isinstance(fact, cls) and (include_retracted or fact.status is not Status.retracted)
-        ]
-        return sorted(found, key=lambda item: fact_order(item[0]))
+        cached = self._kinds.get((cls, include_retracted))
+        if cached is None:
+            cached = [
+                (key, fact)
+                for key, fact in self.facts.items()
+                if isinstance(fact, cls) and (include_retracted or fact.status is not Status.retracted)
+            ]
+            cached.sort(key=lambda item: fact_order(item[0]))
+            self._kinds[(cls, include_retracted)] = cached
+        return list(cached)  # type: ignore[arg-type]
 
     @cached_property
     def places(self) -> NameIndex:

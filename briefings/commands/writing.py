@@ -43,6 +43,7 @@ async def recorded(
 ) -> Reply:
     """The facts exactly as now recorded, with their ids."""
     lines: list[Line] = list(extra or [])
+    snapshot = snapshot.copy()
     for revision in written:
         snapshot.facts[revision.key] = revision.fact
         lines += fact_lines(snapshot, revision.key, revision.fact)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -76,11 +76,37 @@ def encode(fact: Fact) -> dict[str, Any]:
     return fact.model_dump(mode="json", exclude_none=True)
 
 
+def _latest_revisions(situation_id: int) -> Select[Any]:
+    """Each fact's latest revision (id, key, kind, first recorded, revised, data)."""
+    latest = (
+        select(func.max(revisions.c.id).label("id"))
+        .join(facts, facts.c.id == revisions.c.fact_id)
+        .where(facts.c.situation_id == situation_id)
+        .group_by(revisions.c.fact_id)
+        .subquery()
+    )
+    return (
+        select(revisions.c.id, facts.c.key, facts.c.kind, facts.c.created_at, revisions.c.at, revisions.c.data)
+        .join(facts, facts.c.id == revisions.c.fact_id)
+        .where(revisions.c.id.in_(select(latest.c.id)))
+    )
+
+
+def _revisions_after(situation_id: int, upto: int) -> Select[Any]:
+    """The situation's revisions written after revision `upto`, in the order they were written."""
+    return (
+        select(revisions.c.id, facts.c.key, facts.c.kind, facts.c.created_at, revisions.c.at, revisions.c.data)
+        .join(facts, facts.c.id == revisions.c.fact_id)
+        .where(facts.c.situation_id == situation_id, revisions.c.id > upto)
+        .order_by(revisions.c.id)
+    )
+
+
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
-        self._snapshots: dict[str, tuple[int, Snapshot]] = {}
-        """The last snapshot read of each situation, with the situation's version then (any write raises it)."""
+        self._snapshots: dict[str, Snapshot] = {}
+        """The newest snapshot read of each situation (any write raises the situation's version)."""
 
     @classmethod
     async def open(cls, url: str) -> Store:
@@ -152,35 +178,36 @@ class Store:
     # --- facts --------------------------------------------------------------------------------
 
     async def snapshot(self, slug: str) -> Snapshot:
-        """Every fact of the situation as its latest revision left it."""
-        latest = (
-            select(revisions.c.fact_id, func.max(revisions.c.number).label("number"))
-            .group_by(revisions.c.fact_id)
-            .subquery()
-        )
-        query = (
-            select(facts.c.key, facts.c.kind, facts.c.created_at, revisions.c.at, revisions.c.data)
-            .join(latest, latest.c.fact_id == facts.c.id)
-            .join(revisions, (revisions.c.fact_id == facts.c.id) & (revisions.c.number == latest.c.number))
-            .where(facts.c.situation_id == situations.c.id, situations.c.slug == slug)
-        )
+        """Every fact of the situation as its latest revision left it.
+
+        Shared and kept per process: do not change it (`copy()` first). While the situation's version is
+        unchanged the same snapshot is returned; after a write only the newer revisions are read and applied."""
         async with self.reading() as db:
             head = (
-                await db.execute(select(situations.c.data, situations.c.version).where(situations.c.slug == slug))
+                await db.execute(
+                    select(situations.c.id, situations.c.data, situations.c.version).where(situations.c.slug == slug)
+                )
             ).first()
             if head is None:
                 raise NotFound(f"no situation '{slug}'")
             cached = self._snapshots.get(slug)
-            if cached is not None and cached[0] == head.version:
-                return cached[1].copy()
-            rows = (await db.execute(query)).all()
-        snapshot = Snapshot(Situation.model_validate(head.data))
-        for key, kind, created_at, at, data in rows:
+            if cached is not None and cached.version == head.version:
+                return cached
+            if cached is None:
+                snapshot = Snapshot(Situation.model_validate(head.data))
+                rows = (await db.execute(_latest_revisions(head.id))).all()
+            else:
+                snapshot = cached.copy()
+                rows = (await db.execute(_revisions_after(head.id, cached.upto))).all()
+        for revision_id, key, kind, created_at, at, data in rows:
             snapshot.facts[key] = decode(kind, data)
             snapshot.recorded_at[key] = created_at
             snapshot.revised_at[key] = at
-        self._snapshots[slug] = (head.version, snapshot)
-        return snapshot.copy()
+            snapshot.upto = max(snapshot.upto, revision_id)
+        snapshot.version = head.version
+        if cached is None or cached.version < head.version:
+            self._snapshots[slug] = snapshot
+        return snapshot
 
     async def history(self, slug: str, key: str) -> list[Revision]:
         """Every revision of one fact, oldest first."""
