@@ -3,8 +3,11 @@ untrusted so every renderer can escape it."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Outcome(StrEnum):
@@ -64,6 +67,9 @@ class Reply:
     """For invalid input: the option at fault (`killed`, `source`), so forms can show the error beside it."""
     image: Image | None = None
     """A chart to show with the text; every renderer also says in words what it shows."""
+    renderings: dict[Hashable, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    """What renderers made of this reply, kept for the next time the same answer is given (a reply is not
+    changed once made: the core gives the same one again until the situation changes)."""
 
     @property
     def ok(self) -> bool:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from briefings.store.store import now
 log = logging.getLogger(__name__)
 SEED_AUTHOR = "seed"
 SUFFIXES = (".yaml", ".yml", ".json")
+ANSWERS_KEPT = 256
 
 
 async def load_seeds(store: Store, folder: Path) -> list[str]:
@@ -51,6 +54,8 @@ class Briefings:
         self.default_situation = default_situation
         self.clock = clock
         self.digest_grace = digest_grace
+        self.answers: OrderedDict[tuple[str, int, str, bool], Reply] = OrderedDict()
+        """Recent answers of pure commands by (situation, version, text, moderator?): shared, never changed."""
         self.urgent_listeners: list[Callable[[], None]] = []
         """Called when a moderator marks a change urgent (the scheduler wakes up to post it)."""
 
@@ -71,15 +76,17 @@ class Briefings:
         await self.store.close()
 
     async def situation_for(self, channel: str) -> str:
-        slug = await self.store.channel_situation(channel)
-        if slug:
-            return slug
-        if self.default_situation:
-            return self.default_situation
-        situations = await self.store.situations()
-        if not situations:
-            raise NotFound("no situation loaded yet; load one with `briefing load FILE`")
-        return situations[0].slug
+        return (await self.locate(channel))[0]
+
+    async def locate(self, channel: str) -> tuple[str, int]:
+        """The situation a channel follows (its own choice, else the configured default, else the first loaded)
+        and that situation's version now."""
+        try:
+            return await self.store.locate(channel, self.default_situation)
+        except NotFound:
+            if self.default_situation:
+                raise
+            raise NotFound("no situation loaded yet; load one with `briefing load FILE`") from None
 
     async def digest(self, slug: str, since: datetime | None = None, now: datetime | None = None) -> Reply:
         """The digest of a situation as it would be posted now: changes since `since` (default 24 hours)."""
@@ -119,8 +126,8 @@ class Briefings:
     ) -> Reply:
         """A question in plain words, answered by the command it maps to (and saying which)."""
         try:
-            slug = await self.situation_for(caller.channel)
-            snapshot = await self.store.snapshot(slug)
+            slug, version = await self.locate(caller.channel)
+            snapshot = await self.store.snapshot(slug, version)
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
         try:
@@ -136,7 +143,7 @@ class Briefings:
         reply = await self._run(request, questions.reading(request), caller)
         if reply.ok:
             note = line("Read as ", b(questions.reading(request)), " — type it yourself for more.")
-            reply.sections.insert(0, Section(None, [note]))
+            reply = replace(reply, sections=[Section(None, [note]), *reply.sections])
         return reply
 
     async def _run(self, request: Request, text: str, caller: Caller) -> Reply:
@@ -150,9 +157,18 @@ class Briefings:
                 outcome=Outcome.refused,
             )
         try:
-            slug = await self.situation_for(caller.channel)
-            context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent)
-            return await found.run(context, request)
+            slug, version = await self.locate(caller.channel)
+            key = (slug, version, text.strip(), allowed)
+            if found.pure and key in self.answers:
+                self.answers.move_to_end(key)
+                return self.answers[key]
+            context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent, version)
+            reply = await found.run(context, request)
+            if found.pure:
+                self.answers[key] = reply
+                while len(self.answers) > ANSWERS_KEPT:
+                    self.answers.popitem(last=False)
+            return reply
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
         except Exception:

@@ -11,8 +11,10 @@ from briefings.access import Caller
 from briefings.commands.registry import COMMANDS
 from briefings.facts import Source
 from briefings.loader import load_file
+from briefings.render_text import render
 from briefings.reply import Outcome
 from briefings.service import Briefings
+from briefings.settings import CoreSettings
 from tests.conftest import SEEDS, Ask
 
 
@@ -396,3 +398,41 @@ async def test_situation_use_switches_only_the_callers_channel(
     assert reply.title == "Death toll — Clashes on Syria's coast"
     assert [s.slug for s in await briefings.store.situations()] == [SEED_SLUG, "test-flood-2025"]
     assert SEEDS.exists()
+
+
+# --- answers given again until the situation changes --------------------------------------------
+
+
+async def test_an_answer_is_given_again_until_another_instance_changes_the_situation(
+    settings: CoreSettings, reader: Caller, moderator: Caller
+) -> None:
+    """Read answers are kept per (situation version, text); a write anywhere, here a second process sharing
+    the database, makes the next answer a fresh one."""
+    one, two = await Briefings.start(settings), await Briefings.start(settings)
+    try:
+        first = await one.handle("/toll", reader)
+        assert await one.handle("/toll", reader) is first  # the same answer, not recomputed
+        assert await one.handle("/toll Jableh", reader) is not first  # another question, another answer
+
+        written = await two.handle("/update toll killed=1234 source=SOHR as_of=2025-03-08T10:00", moderator)
+        assert written.ok, render(written)
+        fresh = await one.handle("/toll", reader)
+        assert fresh is not first
+        assert "1,234 killed" in render(fresh) and "1,234" not in render(first)
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_a_question_does_not_change_the_answer_it_borrows(briefings: Briefings, reader: Caller) -> None:
+    """A plain-word question is answered by a command and says how it was read; the kept command answer
+    itself stays as the command gives it."""
+    asked = await briefings.handle("how many people died in Jableh?", reader)
+    assert "Read as" in render(asked)
+    assert "Read as" not in render(await briefings.handle("/toll Jableh", reader))
+
+
+async def test_help_differs_for_moderators_and_readers(briefings: Briefings, reader: Caller, moderator: Caller) -> None:
+    assert "/update" not in render(await briefings.handle("/help", reader))
+    assert "/update" in render(await briefings.handle("/help", moderator))
+    assert "/update" not in render(await briefings.handle("/help", reader))

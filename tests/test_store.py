@@ -16,6 +16,9 @@ from briefings.render_text import render
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
 from briefings.store import Change, NotFound, Store
+from briefings.store.quick import QuickReader, Unavailable
+from briefings.store.store import LOCATE
+from tests.conftest import SEEDS
 
 SLUG = "syria-coast-2025-03"
 
@@ -219,6 +222,31 @@ async def test_catching_up_on_newer_revisions_gives_what_a_fresh_read_gives(sett
         assert (caught_up.version, caught_up.upto) == (afresh.version, afresh.upto)
         assert caught_up.facts["t1"].status is Status.retracted
         assert [k for k, _ in caught_up.all(Toll)].count("t1") == 0
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_quick_reads_on_sqlite_see_other_writers_and_fall_back_when_they_cannot_read(tmp_path: Path) -> None:
+    """On SQLite the channel's situation and version are read in place; a switch made by another instance is seen
+    by the next read, and a read that cannot be made in place is made the usual way."""
+    url = f"sqlite:///{tmp_path / 'quick.db'}"
+    settings = CoreSettings(database_url=url, seeds=SEEDS)
+    one, two = await Briefings.start(settings), await Briefings.start(settings)
+    try:
+        slug, version = await one.store.locate("console")
+        assert slug == SLUG
+        await two.store.write(SLUG, [Change(fact=new_toll(killed=150))], author="console:mod")
+        assert await one.store.locate("console") == (SLUG, version + 1)
+
+        reader = one.store._quick
+        assert isinstance(reader, QuickReader)
+        reader.close()  # now it cannot read: the store reads through the engine instead
+        with pytest.raises(Unavailable):
+            reader.first(LOCATE, channel="console", default="")
+        assert await one.store.locate("console") == (SLUG, version + 1)
+        with pytest.raises(NotFound):
+            await one.store.locate("console", default="no-such-situation")
     finally:
         await one.close()
         await two.close()

@@ -197,8 +197,9 @@ class SlackAdapter:
     # ---- listeners
 
     def _register(self) -> None:
-        for name in command_names():
-            self.app.command(f"/{name}")(self._on_command)
+        # one listener for every command: Bolt tries listeners in turn, so this keeps each request's dispatch short
+        every = "|".join(re.escape(name) for name in command_names())
+        self.app.command(re.compile(f"^/(?:{every})$"))(self._on_command)
         self.app.action(blocks.SHARE_ACTION)(self._on_share)
         self.app.event("app_mention")(self._on_mention)
         self.app.event("app_home_opened")(self._on_home)
@@ -220,14 +221,14 @@ class SlackAdapter:
                 await self._open_form(ack, form, channel, str(body.get("trigger_id", "")))
                 return
             job = asyncio.ensure_future(self.briefings.handle(text, caller))
-            try:
-                reply = await asyncio.wait_for(asyncio.shield(job), self.ack_within)
-            except TimeoutError:
+            await asyncio.wait((job,), timeout=self.ack_within)
+            if not job.done():
                 await ack(text=WORKING, response_type="ephemeral")
                 self._spawn(
                     self._answer_later(job, text, respond, channel, caller), f"{text!r} for {user} in {channel}"
                 )
                 return
+            reply = job.result()
             pages = self._pages(reply, text)
             await ack(**pages[0])
             if len(pages) > 1:
@@ -243,8 +244,12 @@ class SlackAdapter:
         if not reply.ok:
             return [{"text": blocks.plain_text(reply), "response_type": "ephemeral"}]
         share = text if shareable(text) else None
-        found = blocks.messages(reply, share=share)[: 1 + MAX_FOLLOW_UPS]
-        return [{**m.as_kwargs(), "response_type": "ephemeral"} for m in found]
+        key = ("slack", share)
+        pages: list[dict[str, Any]] | None = reply.renderings.get(key)
+        if pages is None:
+            found = blocks.messages(reply, share=share)[: 1 + MAX_FOLLOW_UPS]
+            pages = reply.renderings[key] = [{**m.as_kwargs(), "response_type": "ephemeral"} for m in found]
+        return pages
 
     async def _answer_later(
         self, job: asyncio.Future[Reply], text: str, respond: AsyncRespond, channel: str, caller: Caller

@@ -67,14 +67,17 @@ def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
 
 @dataclass
 class Unit:
-    """One block and its escaped text (the `text` fallback of a message that is one page of several)."""
+    """One block (checked against Slack's limits once, here) and its escaped text (the `text` fallback of a
+    message that is one page of several)."""
 
-    block: Block
+    block: dict[str, Any]
     plain: str
+    size: int
 
-    @property
-    def size(self) -> int:
-        return len(str(self.block.to_dict()))
+    @classmethod
+    def of(cls, block: Block, plain: str) -> Unit:
+        data = block.to_dict()
+        return cls(data, plain, len(str(data)))
 
 
 @dataclass
@@ -98,21 +101,21 @@ def header_text(title: str) -> str:
 
 def units(reply: Reply, *, note: str | None = None) -> list[Unit]:
     """The reply as a flat list of blocks: header, sections, footer and `note` as context."""
-    out = [Unit(HeaderBlock(text=PlainTextObject(text=header_text(reply.title), emoji=False)), escape(reply.title))]
+    out = [Unit.of(HeaderBlock(text=PlainTextObject(text=header_text(reply.title), emoji=False)), escape(reply.title))]
     for section in reply.sections:
         texts = [mrkdwn_line(line) for line in section.lines]
         if section.heading:
             texts.insert(0, f"*{escape(section.heading)}*")
-        out += [Unit(SectionBlock(text=MarkdownTextObject(text=chunk)), chunk) for chunk in pack(texts)]
+        out += [Unit.of(SectionBlock(text=MarkdownTextObject(text=chunk)), chunk) for chunk in pack(texts)]
     if reply.image is not None:
         alt = escape(f"Chart ({reply.image.filename}, posted as a file): {reply.image.alt}")
         chunk = alt if len(alt) <= CONTEXT_CHARS else alt[: CONTEXT_CHARS - 1] + "…"
-        out.append(Unit(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
+        out.append(Unit.of(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
     for extra in ([mrkdwn_line(reply.footer)[len(BULLETS[0]) :]] if reply.footer else []) + (
         [escape(note)] if note else []
     ):
         for chunk in pack([extra], CONTEXT_CHARS):
-            out.append(Unit(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
+            out.append(Unit.of(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
     return out
 
 
@@ -144,7 +147,7 @@ def messages(
         size += unit.size
     out = []
     for page in pages:
-        blocks = [unit.block.to_dict() for unit in page]
+        blocks = [unit.block for unit in page]
         text = plain_text(reply) if len(pages) == 1 else "\n".join(unit.plain for unit in page)
         out.append(Message(blocks, text[:TEXT_CHARS]))
     if share:

@@ -18,7 +18,7 @@ def _no_options(request: Request) -> Reply | None:
     return None
 
 
-@command("brief", "/brief", "The situation at a glance: toll, latest events, measures, reactions.")
+@command("brief", "/brief", "The situation at a glance: toll, latest events, measures, reactions.", pure=True)
 async def brief_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or brief.answer(await ctx.snapshot())
 
@@ -28,6 +28,7 @@ async def brief_command(ctx: Context, request: Request) -> Reply:
     "/toll [place] · /toll chart [place]",
     "Deaths and injuries: each source's latest figures, where they differ, and per place; a chart over time.",
     examples=("/toll", "/toll Jableh", "/toll Lattakia province", "/toll chart", "/toll chart Jableh"),
+    pure=True,
 )
 async def toll_command(ctx: Context, request: Request) -> Reply:
     if request.words and request.words[0].lower() in ("chart", "graph"):
@@ -40,6 +41,7 @@ async def toll_command(ctx: Context, request: Request) -> Reply:
     "/reactions [actor]",
     "What governments, officials and other bodies have said.",
     examples=("/reactions", "/reactions Turkey"),
+    pure=True,
 )
 async def reactions_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or reactions.answer(await ctx.snapshot(), request.rest)
@@ -50,6 +52,7 @@ async def reactions_command(ctx: Context, request: Request) -> Reply:
     "/timeline [day]",
     "What happened, in order, as precisely as the sources say.",
     examples=("/timeline", "/timeline 2025-03-06", "/timeline thursday"),
+    pure=True,
 )
 async def timeline_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or timeline.answer(await ctx.snapshot(), request.rest)
@@ -60,12 +63,13 @@ async def timeline_command(ctx: Context, request: Request) -> Reply:
     "/where [place]",
     "The places involved, by province, or what happened in one.",
     examples=("/where", "/where Qardaha"),
+    pure=True,
 )
 async def where_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or places.answer(await ctx.snapshot(), request.rest)
 
 
-@command("sources", "/sources", "Who the facts come from, and how recent each source's word is.")
+@command("sources", "/sources", "Who the facts come from, and how recent each source's word is.", pure=True)
 async def sources_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or sources.answer(await ctx.snapshot())
 
@@ -103,7 +107,7 @@ async def situation_command(ctx: Context, request: Request) -> Reply:
     )
 
 
-@command("help", "/help [command]", "What each command does.", examples=("/help", "/help toll"))
+@command("help", "/help [command]", "What each command does.", examples=("/help", "/help toll"), pure=True)
 async def help_command(ctx: Context, request: Request) -> Reply:
     if request.rest:
         name = request.rest.lstrip("/").lower()

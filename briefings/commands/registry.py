@@ -24,9 +24,11 @@ class Context:
     is_moderator: bool
     urgent: Callable[[], None] = lambda: None
     """Tells the digest scheduler in this process that urgent posts are waiting."""
+    version: int | None = None
+    """The situation's version when the command arrived."""
 
     async def snapshot(self) -> Snapshot:
-        return await self.store.snapshot(self.slug)
+        return await self.store.snapshot(self.slug, self.version)
 
 
 Handler = Callable[[Context, Request], Awaitable[Reply]]
@@ -40,16 +42,25 @@ class Command:
     run: Handler
     moderators_only: bool = False
     examples: tuple[str, ...] = ()
+    pure: bool = False
+    """Its answer depends only on the situation's state, the text and whether the caller moderates: the same
+    answer may be given again until the situation changes."""
 
 
 COMMANDS: dict[str, Command] = {}
 
 
 def command(
-    name: str, usage: str, summary: str, *, moderators_only: bool = False, examples: tuple[str, ...] = ()
+    name: str,
+    usage: str,
+    summary: str,
+    *,
+    moderators_only: bool = False,
+    examples: tuple[str, ...] = (),
+    pure: bool = False,
 ) -> Callable[[Handler], Handler]:
     def register(run: Handler) -> Handler:
-        COMMANDS[name] = Command(name, usage, summary, run, moderators_only, examples)
+        COMMANDS[name] = Command(name, usage, summary, run, moderators_only, examples, pure)
         return run
 
     return register

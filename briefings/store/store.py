@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, func, insert, select, update
+from sqlalchemy import Select, String, bindparam, func, insert, select, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -19,6 +19,7 @@ from briefings.facts import FACT_KINDS, KIND_BY_PREFIX, Fact, Situation
 from briefings.loader import SituationFile
 from briefings.snapshot import Snapshot
 from briefings.store.database import WRITE, create_engine, migrate
+from briefings.store.quick import QuickReader, Unavailable
 from briefings.store.schema import channels, facts, revisions, situations
 
 
@@ -76,6 +77,20 @@ def encode(fact: Fact) -> dict[str, Any]:
     return fact.model_dump(mode="json", exclude_none=True)
 
 
+LOCATE = select(situations.c.slug, situations.c.version).where(
+    situations.c.id
+    == func.coalesce(
+        select(channels.c.situation_id).where(channels.c.channel == bindparam("channel")).scalar_subquery(),
+        select(situations.c.id)
+        .where((bindparam("default", type_=String) == "") | (situations.c.slug == bindparam("default", type_=String)))
+        .order_by(situations.c.id)
+        .limit(1)
+        .scalar_subquery(),
+    )
+)
+"""A channel's situation (its own choice, else the default, else the first loaded) and its version."""
+
+
 def _latest_revisions(situation_id: int) -> Select[Any]:
     """Each fact's latest revision (id, key, kind, first recorded, revised, data)."""
     latest = (
@@ -105,6 +120,7 @@ def _revisions_after(situation_id: int, upto: int) -> Select[Any]:
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self._quick = QuickReader.open(engine)
         self._snapshots: dict[str, Snapshot] = {}
         """The newest snapshot read of each situation (any write raises the situation's version)."""
 
@@ -116,6 +132,8 @@ class Store:
         return cls(engine)
 
     async def close(self) -> None:
+        if self._quick:
+            self._quick.close()
         await self.engine.dispose()
 
     @asynccontextmanager
@@ -177,11 +195,15 @@ class Store:
 
     # --- facts --------------------------------------------------------------------------------
 
-    async def snapshot(self, slug: str) -> Snapshot:
+    async def snapshot(self, slug: str, seen: int | None = None) -> Snapshot:
         """Every fact of the situation as its latest revision left it.
 
         Shared and kept per process: do not change it (`copy()` first). While the situation's version is
-        unchanged the same snapshot is returned; after a write only the newer revisions are read and applied."""
+        unchanged the same snapshot is returned; after a write only the newer revisions are read and applied.
+        `seen`: a version just read (by `locate`); a kept snapshot at least that new is returned unread."""
+        cached = self._snapshots.get(slug)
+        if cached is not None and seen is not None and cached.version >= seen:
+            return cached
         async with self.reading() as db:
             head = (
                 await db.execute(
@@ -190,7 +212,6 @@ class Store:
             ).first()
             if head is None:
                 raise NotFound(f"no situation '{slug}'")
-            cached = self._snapshots.get(slug)
             if cached is not None and cached.version == head.version:
                 return cached
             if cached is None:
@@ -371,6 +392,26 @@ class Store:
                 .where(channels.c.channel == channel)
             )
         return str(slug) if slug else None
+
+    async def locate(self, channel: str, default: str = "") -> tuple[str, int]:
+        """The situation a channel follows (else `default`, else the first one loaded) and its version now,
+        in one read."""
+        values = {"channel": channel, "default": default}
+        head = await self._first(LOCATE, values)
+        if head is None:
+            raise NotFound(f"no situation '{default}'" if default else "no situation loaded yet")
+        return str(head[0]), int(head[1])
+
+    async def _first(self, query: Select[Any], values: dict[str, Any]) -> tuple[Any, ...] | None:
+        """One small read: in place on SQLite (see `QuickReader`), else through the engine."""
+        if self._quick is not None:
+            try:
+                return self._quick.first(query, **values)
+            except Unavailable:
+                pass
+        async with self.reading() as db:
+            row = (await db.execute(query, values)).first()
+        return tuple(row) if row is not None else None
 
     async def set_channel_situation(self, channel: str, slug: str, by: str) -> None:
         async with self.writing() as db:
