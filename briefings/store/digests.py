@@ -3,11 +3,12 @@ process whose INSERT created it (or that took over an expired lease) may post.""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import and_, func, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -16,6 +17,14 @@ from briefings.store.schema import runs, situations, subscriptions
 from briefings.store.store import Store, now
 
 CLAIMED, POSTED, RETRY, FAILED, SKIPPED, PENDING = "claimed", "posted", "retry", "failed", "skipped", "pending"
+CHUNK = 500
+"""Rows per batched statement: well under the bound-parameter limits of SQLite and asyncpg."""
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
 
 
 @dataclass(frozen=True)
@@ -28,6 +37,28 @@ class Subscription:
     active: bool
     failures: int
     suspended_reason: str | None
+
+
+@dataclass(frozen=True)
+class NewRun:
+    """A run row to create in a batch (see `DigestStore.claim_many`)."""
+
+    subscription_id: int
+    key: str
+    kind: str
+    slot: datetime | None = None
+    late: bool = False
+    status: str = CLAIMED
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A run's post that went out, to be recorded (see `DigestStore.finish_posted`)."""
+
+    run_id: int
+    message_id: str
+    posted_at: datetime
 
 
 @dataclass(frozen=True)
@@ -174,6 +205,101 @@ class DigestStore:
             created = await db.scalar(statement)
         return int(created) if created is not None else None
 
+    async def claim_many(
+        self, new: Sequence[NewRun], *, owner: str, at: datetime, lease_until: datetime | None
+    ) -> dict[tuple[int, str], int]:
+        """Creates many run rows at once (one transaction per CHUNK rows); returns the ids of the rows this call
+        created, by (subscription id, key). As with `claim`, a row that exists already is left alone and not
+        returned, so exactly one caller gets each. Rows go in (subscription id, key) order, so two processes
+        claiming overlapping batches on PostgreSQL wait for each other instead of deadlocking."""
+        created: dict[tuple[int, str], int] = {}
+        ordered = sorted(new, key=lambda n: (n.subscription_id, n.key))
+        for part in chunks(ordered):
+            values = [
+                {
+                    "subscription_id": n.subscription_id,
+                    "key": n.key,
+                    "kind": n.kind,
+                    "slot": n.slot,
+                    "batch": None,
+                    "status": n.status,
+                    "owner": owner,
+                    "lease_until": lease_until if n.status == CLAIMED else None,
+                    "attempts": 1 if n.status == CLAIMED else 0,
+                    "late": n.late,
+                    "error": n.error,
+                    "created_at": at,
+                }
+                for n in part
+            ]
+            statement = (
+                self._insert()(runs)
+                .values(values)
+                .on_conflict_do_nothing(index_elements=[runs.c.subscription_id, runs.c.key])
+                .returning(runs.c.id, runs.c.subscription_id, runs.c.key)
+            )
+            async with self.store.writing() as db:
+                rows = (await db.execute(statement)).all()
+            created.update({(row.subscription_id, row.key): int(row.id) for row in rows})
+        return created
+
+    async def existing(self, keys: dict[int, str]) -> set[int]:
+        """Of the given (subscription id -> run key) pairs, the subscriptions that have that run already."""
+        found: set[int] = set()
+        ids = sorted(keys)
+        async with self.store.reading() as db:
+            for part in chunks(ids):
+                wanted = {keys[i] for i in part}
+                rows = await db.execute(
+                    select(runs.c.subscription_id, runs.c.key).where(
+                        runs.c.subscription_id.in_(part), runs.c.key.in_(wanted)
+                    )
+                )
+                found.update(row.subscription_id for row in rows if keys[row.subscription_id] == row.key)
+        return found
+
+    async def latest_slots(self, subscription_ids: Collection[int]) -> dict[int, datetime]:
+        """`latest_slot` for many subscriptions at once (those without a digest run are left out)."""
+        latest: dict[int, datetime] = {}
+        async with self.store.reading() as db:
+            for part in chunks(sorted(subscription_ids)):
+                rows = await db.execute(
+                    select(runs.c.subscription_id, func.max(runs.c.slot).label("slot"))
+                    .where(runs.c.subscription_id.in_(part), runs.c.kind == "digest")
+                    .group_by(runs.c.subscription_id)
+                )
+                latest.update({row.subscription_id: row.slot for row in rows if isinstance(row.slot, datetime)})
+        return latest
+
+    async def skipped_slots(self, subscription_ids: Collection[int]) -> dict[int, list[datetime]]:
+        """The slots recorded as skipped, oldest run first, for many subscriptions at once."""
+        skipped: dict[int, list[datetime]] = {}
+        async with self.store.reading() as db:
+            for part in chunks(sorted(subscription_ids)):
+                rows = await db.execute(
+                    select(runs.c.subscription_id, runs.c.slot)
+                    .where(runs.c.subscription_id.in_(part), runs.c.status == SKIPPED, runs.c.slot.is_not(None))
+                    .order_by(runs.c.id)
+                )
+                for row in rows:
+                    skipped.setdefault(row.subscription_id, []).append(row.slot)
+        return skipped
+
+    async def last_digests_at(self, channels: Collection[str]) -> dict[tuple[str, str], datetime]:
+        """`last_digest_at` for many channels at once, by (channel, situation slug)."""
+        last: dict[tuple[str, str], datetime] = {}
+        async with self.store.reading() as db:
+            for part in chunks(sorted(channels)):
+                rows = await db.execute(
+                    select(subscriptions.c.channel, situations.c.slug, func.max(runs.c.posted_at).label("at"))
+                    .join(subscriptions, subscriptions.c.id == runs.c.subscription_id)
+                    .join(situations, situations.c.id == subscriptions.c.situation_id)
+                    .where(subscriptions.c.channel.in_(part), runs.c.kind == "digest", runs.c.status == POSTED)
+                    .group_by(subscriptions.c.channel, situations.c.slug)
+                )
+                last.update({(row.channel, row.slug): row.at for row in rows if isinstance(row.at, datetime)})
+        return last
+
     async def keys(self, subscription_id: int) -> set[str]:
         async with self.store.reading() as db:
             return set(await db.scalars(select(runs.c.key).where(runs.c.subscription_id == subscription_id)))
@@ -204,6 +330,27 @@ class DigestStore:
             )
             return bool(result.rowcount)
 
+    async def take_many(self, taking: Sequence[Run], owner: str, lease_until: datetime) -> set[int]:
+        """`take` for many runs (one transaction per CHUNK): returns the ids of the runs this call took, each
+        only if it was still in the state it was read in. On PostgreSQL the rows are locked in id order first,
+        so two processes taking overlapping sets wait for each other instead of deadlocking."""
+        taken: set[int] = set()
+        ordered = sorted(taking, key=lambda run: run.id)
+        for part in chunks(ordered):
+            ids = [run.id for run in part]
+            states = [(run.id, run.status, run.attempts) for run in part]
+            statement = (
+                update(runs)
+                .where(tuple_(runs.c.id, runs.c.status, runs.c.attempts).in_(states))
+                .values(status=CLAIMED, owner=owner, lease_until=lease_until, attempts=runs.c.attempts + 1)
+                .returning(runs.c.id)
+            )
+            async with self.store.writing() as db:
+                if self.engine.dialect.name == "postgresql":
+                    await db.execute(select(runs.c.id).where(runs.c.id.in_(ids)).order_by(runs.c.id).with_for_update())
+                taken.update(int(run_id) for run_id in await db.scalars(statement))
+        return taken
+
     async def finish(
         self,
         run_id: int,
@@ -227,6 +374,28 @@ class DigestStore:
                     lease_until=None,
                 )
             )
+
+    async def finish_posted(self, posted: Sequence[Posted], owner: str) -> None:
+        """Marks many runs posted in one transaction (per CHUNK); only runs still claimed by `owner` (a run whose
+        lease ran out and was taken over is the new owner's to finish)."""
+        statement = (
+            update(runs)
+            .where(runs.c.id == bindparam("run_id"), runs.c.owner == owner, runs.c.status == CLAIMED)
+            .values(
+                status=POSTED,
+                message_id=bindparam("posted_message_id"),
+                posted_at=bindparam("posted_posted_at"),
+                error=None,
+                next_attempt=None,
+                lease_until=None,
+            )
+        )
+        for part in chunks(posted):
+            params = [
+                {"run_id": p.run_id, "posted_message_id": p.message_id, "posted_posted_at": p.posted_at} for p in part
+            ]
+            async with self.store.writing() as db:
+                await db.execute(statement, params)
 
     async def last_digest_at(self, channel: str, slug: str) -> datetime | None:
         """When this channel last got a digest of this situation (from any of its subscriptions)."""
