@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
@@ -96,7 +97,8 @@ class Briefings:
         revisions = await self.store.histories_changed_since(slug, since)
         reply = digest.answer(snapshot, revisions, since, now)
         if any(isinstance(r.fact, Toll) and r.at > since for r in revisions):
-            reply.image = chart.answer(snapshot).image  # tolls changed: the toll over time goes with it
+            # tolls changed: the toll over time goes with it (drawn in a worker thread, like every chart)
+            reply.image = (await asyncio.to_thread(chart.answer, snapshot)).image
         return reply
 
     def _urgent(self) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -34,6 +35,34 @@ class Snapshot:
         return Snapshot(
             self.situation, dict(self.facts), dict(self.recorded_at), dict(self.revised_at), self.version, self.upto
         )
+
+    def revised(self, changes: Iterable[tuple[str, Fact, datetime, datetime]], version: int, upto: int) -> Snapshot:
+        """A new snapshot with `changes` (key, fact, first recorded, revised) applied. What this one worked out
+        (each kind's facts in order, the name indexes) is carried over and patched rather than worked out again."""
+        new = self.copy()
+        new.version, new.upto = version, max(self.upto, upto)
+        changed: dict[str, Fact] = {}
+        for key, fact, recorded, revised in changes:
+            new.facts[key], new.recorded_at[key], new.revised_at[key] = fact, recorded, revised
+            changed[key] = fact
+        before = {type(self.facts[k]) for k in changed if k in self.facts}
+        kinds = before | {type(f) for f in changed.values()}
+        for (cls, include_retracted), found in self._kinds.items():
+            if not any(issubclass(kind, cls) for kind in kinds):
+                new._kinds[(cls, include_retracted)] = found
+                continue
+            patched = [(k, f) for k, f in found if k not in changed]
+            patched += [
+                (k, f)
+                for k, f in changed.items()
+                if isinstance(f, cls) and (include_retracted or f.status is not Status.retracted)
+            ]
+            patched.sort(key=lambda item: fact_order(item[0]))  # nearly in order already: a quick sort
+            new._kinds[(cls, include_retracted)] = patched
+        for name, cls in (("places", Place), ("actors", Actor), ("sources", Source)):
+            if name in self.__dict__ and cls not in kinds:
+                new.__dict__[name] = self.__dict__[name]
+        return new
 
     def all(self, cls: type[F], *, include_retracted: bool = False) -> list[tuple[str, F]]:
         """Facts of one kind in id order, retracted ones left out unless asked for."""

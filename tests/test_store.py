@@ -200,10 +200,11 @@ async def test_catching_up_on_newer_revisions_gives_what_a_fresh_read_gives(sett
     """A kept snapshot applies only the revisions written since; the result equals reading everything afresh."""
     one, two = await Briefings.start(settings), await Briefings.start(settings)
     try:
-        await one.store.snapshot(SLUG)  # kept by `one` from here on
+        kept = await one.store.snapshot(SLUG)  # kept by `one` from here on
+        kept.all(Toll), kept.all(Toll, include_retracted=True), kept.all(Event), kept.places  # worked out once
         for killed in (150, 160, 170):
             await two.store.write(SLUG, [Change(fact=new_toll(killed=killed))], author="console:mod")
-            await one.store.snapshot(SLUG)
+            (await one.store.snapshot(SLUG)).all(Toll)
         first = (await one.store.snapshot(SLUG)).facts["t1"]
         await two.store.write(
             SLUG,
@@ -222,6 +223,10 @@ async def test_catching_up_on_newer_revisions_gives_what_a_fresh_read_gives(sett
         assert (caught_up.version, caught_up.upto) == (afresh.version, afresh.upto)
         assert caught_up.facts["t1"].status is Status.retracted
         assert [k for k, _ in caught_up.all(Toll)].count("t1") == 0
+        for retracted in (False, True):  # the patched lists of each kind are what a fresh read works out
+            assert caught_up.all(Toll, include_retracted=retracted) == afresh.all(Toll, include_retracted=retracted)
+        assert caught_up.all(Event) == afresh.all(Event)
+        assert caught_up.places.names() == afresh.places.names()
     finally:
         await one.close()
         await two.close()

@@ -8,6 +8,7 @@ each line is labelled, and the sources are named in the caption and the alt text
 from __future__ import annotations
 
 import io
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime, time
 
@@ -22,6 +23,8 @@ from briefings.names import UnknownName
 from briefings.reply import Image, Line, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 from briefings.when import When
+
+_DRAWING = threading.Lock()
 
 CATEGORIES = ("killed", "civilians")
 """Totals, and civilians-only counts (drawn dashed so they are never mistaken for totals)."""
@@ -142,7 +145,8 @@ def draw(title: str, lines: list[Series], caption: str) -> Figure:
 
 def png(figure: Figure) -> bytes:
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    with _DRAWING:  # charts are drawn in worker threads; matplotlib's shared caches want one at a time
+        figure.savefig(out, format="png")
     return out.getvalue()
 
 

@@ -25,6 +25,7 @@ COMPARED = ("killed", "civilians", "security", "insurgents", "wounded", "kidnapp
 """Categories whose figures are compared across sources (each only with its own kind)."""
 
 Entry = tuple[str, Toll]
+EARLIEST = datetime.min.replace(tzinfo=UTC)
 
 
 def number(value: int | str) -> str:
@@ -33,22 +34,26 @@ def number(value: int | str) -> str:
 
 def latest_by_source(snapshot: Snapshot, tolls: Iterable[Entry], category: str) -> dict[str, Entry]:
     """For each source (the first one a claim names), its most recent claim that gives `category`."""
-    latest: dict[str, Entry] = {}
+    return latest_table(snapshot, tolls, (category,))[category]
+
+
+def latest_table(
+    snapshot: Snapshot, tolls: Iterable[Entry], categories: tuple[str, ...] = Toll.FIGURES
+) -> dict[str, dict[str, Entry]]:
+    """`latest_by_source` for several categories in one pass: category -> source -> entry."""
+    table: dict[str, dict[str, Entry]] = {category: {} for category in categories}
+    best: dict[tuple[str, str], tuple[tuple[date, int, int], datetime, tuple[str, int]]] = {}
     for key, toll in tolls:
-        if getattr(toll, category) is None:
+        given = [category for category in categories if getattr(toll, category) is not None]
+        if not given:
             continue
         source = toll.sources[0]
-        if source not in latest or _newer(snapshot, (key, toll), latest[source]):
-            latest[source] = (key, toll)
-    return latest
-
-
-def _newer(snapshot: Snapshot, a: Entry, b: Entry) -> bool:
-    def rank(entry: Entry) -> tuple[tuple[date, int, int], datetime, tuple[str, int]]:
-        recorded = snapshot.recorded_at.get(entry[0], datetime.min.replace(tzinfo=UTC))
-        return (entry[1].as_of.sort_key(), recorded, fact_order(entry[0]))
-
-    return rank(a) > rank(b)
+        rank = (toll.as_of.sort_key(), snapshot.recorded_at.get(key, EARLIEST), fact_order(key))
+        for category in given:
+            if (category, source) not in best or rank > best[(category, source)]:
+                best[(category, source)] = rank
+                table[category][source] = (key, toll)
+    return table
 
 
 def figures(toll: Toll) -> list[Part]:
@@ -102,11 +107,12 @@ def breakdown_mismatch(toll: Toll) -> str | None:
     return f"Its breakdown accounts for {number(parts)} of the {number(total)} total it gives."
 
 
-def disagreement(snapshot: Snapshot, tolls: list[Entry]) -> list[Line]:
-    """One line per category where sources give different figures (civilians only with civilians)."""
+def disagreement(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> list[Line]:
+    """One line per category where sources give different figures (civilians only with civilians), from
+    `latest_table` of one place's claims."""
     lines = []
     for category in COMPARED:
-        latest = latest_by_source(snapshot, tolls, category)
+        latest = table[category]
         values = {src: getattr(t, category) for src, (_, t) in latest.items()}
         numeric = [v for v in values.values() if isinstance(v, int)]
         if len(values) >= 2 and len(set(values.values())) > 1 and numeric:
@@ -158,14 +164,16 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
         return _for_place(snapshot, tolls, place_key, title)
     overall = [(k, t) for k, t in tolls if t.place is None]
     sections = [Section(None, [line(*headline(snapshot, overall))])]
+    used: list[Fact] = []
     for scope, entries in _by_scope(snapshot, tolls):
-        lines = scope_lines(snapshot, entries)
+        table = latest_table(snapshot, entries)
+        lines, shown = scope_lines(snapshot, table)
         if scope is None:
             lines += _toll_claims(snapshot)
-        lines += disagreement(snapshot, entries)
+        lines += disagreement(snapshot, table)
         heading = "Whole situation" if scope is None else snapshot.name_of(scope)
         sections.append(Section(heading, lines))
-    used: list[Fact] = [t for _, t in tolls]
+        used += [t for _, t in shown]
     return Reply(title, sections, footer(snapshot, used, "Earlier figures: /history ID"))
 
 
@@ -177,14 +185,19 @@ def _for_place(snapshot: Snapshot, tolls: list[Entry], place_key: str, title: st
         inside |= {k for k, p in snapshot.all(Place) if p.province == place.province}
     scoped = [(k, t) for k, t in tolls if t.place in inside]
     sections = []
+    used: list[Fact] = []
     for scope, entries in _by_scope(snapshot, scoped):
-        lines = scope_lines(snapshot, entries)
-        sections.append(Section(snapshot.name_of(scope or ""), lines + disagreement(snapshot, entries)))
+        table = latest_table(snapshot, entries)
+        lines, shown = scope_lines(snapshot, table)
+        sections.append(Section(snapshot.name_of(scope or ""), lines + disagreement(snapshot, table)))
+        used += [t for _, t in shown]
     if not sections:
         sections.append(Section(None, [line("No toll has been reported for ", u(place.name), " specifically.")]))
     overall = [(k, t) for k, t in tolls if t.place is None]
     sections.append(Section("Whole situation", [line(*headline(snapshot, overall))]))
-    return Reply(f"{title}: {place.name}", sections, footer(snapshot, [t for _, t in scoped + overall]))
+    overall_latest = latest_table(snapshot, overall, ("killed", "civilians"))
+    used += [t for latest in overall_latest.values() for _, t in latest.values()]
+    return Reply(f"{title}: {place.name}", sections, footer(snapshot, used))
 
 
 def _by_scope(snapshot: Snapshot, tolls: list[Entry]) -> list[tuple[str | None, list[Entry]]]:
@@ -200,24 +213,25 @@ def _by_scope(snapshot: Snapshot, tolls: list[Entry]) -> list[tuple[str | None, 
     return sorted(groups.items(), key=rank)
 
 
-def scope_lines(snapshot: Snapshot, entries: list[Entry]) -> list[Line]:
-    """Each source's latest claims for one place; an older claim still shown for its breakdown says
-    which newer claim replaced its total."""
-    newest_total = {src: key for src, (key, _) in latest_by_source(snapshot, entries, "killed").items()}
+def scope_lines(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> tuple[list[Line], list[Entry]]:
+    """Each source's latest claims for one place (from its `latest_table`), and those claims; an older claim
+    still shown for its breakdown says which newer claim replaced its total."""
+    newest_total = {src: key for src, (key, _) in table["killed"].items()}
     lines: list[Line] = []
-    for key, toll in _shown(snapshot, entries):
+    shown = _shown(table)
+    for key, toll in shown:
         lines += claim_lines(snapshot, key, toll)
         newer = newest_total.get(toll.sources[0])
         if toll.killed is not None and newer and newer != key:
             lines.append(line(f"Its total has since been updated: see [{newer}].", level=1))
-    return lines
+    return lines, shown
 
 
-def _shown(snapshot: Snapshot, entries: list[Entry]) -> list[Entry]:
+def _shown(table: dict[str, dict[str, Entry]]) -> list[Entry]:
     """The claims that are some source's latest for some category, newest first."""
     shown: dict[str, Toll] = {}
     for category in Toll.FIGURES:
-        for key, toll in latest_by_source(snapshot, entries, category).values():
+        for key, toll in table[category].values():
             shown[key] = toll
     return sorted(shown.items(), key=lambda e: e[1].as_of.sort_key(), reverse=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
 from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
@@ -32,7 +34,12 @@ async def brief_command(ctx: Context, request: Request) -> Reply:
 )
 async def toll_command(ctx: Context, request: Request) -> Reply:
     if request.words and request.words[0].lower() in ("chart", "graph"):
-        return _no_options(request) or chart.answer(await ctx.snapshot(), " ".join(request.words[1:]))
+        refused = _no_options(request)
+        if refused is not None:
+            return refused
+        # drawn in a worker thread: a chart takes a good part of a second, other answers should not wait
+        snapshot = await ctx.snapshot()
+        return await asyncio.to_thread(chart.answer, snapshot, " ".join(request.words[1:]))
     return _no_options(request) or toll.answer(await ctx.snapshot(), request.rest)
 
 

@@ -214,18 +214,14 @@ class Store:
                 raise NotFound(f"no situation '{slug}'")
             if cached is not None and cached.version == head.version:
                 return cached
-            if cached is None:
-                snapshot = Snapshot(Situation.model_validate(head.data))
-                rows = (await db.execute(_latest_revisions(head.id))).all()
-            else:
-                snapshot = cached.copy()
-                rows = (await db.execute(_revisions_after(head.id, cached.upto))).all()
-        for revision_id, key, kind, created_at, at, data in rows:
-            snapshot.facts[key] = decode(kind, data)
-            snapshot.recorded_at[key] = created_at
-            snapshot.revised_at[key] = at
-            snapshot.upto = max(snapshot.upto, revision_id)
-        snapshot.version = head.version
+            base = cached or Snapshot(Situation.model_validate(head.data))
+            query = _latest_revisions(head.id) if cached is None else _revisions_after(head.id, cached.upto)
+            rows = (await db.execute(query)).all()
+        snapshot = base.revised(
+            ((key, decode(kind, data), created_at, at) for _, key, kind, created_at, at, data in rows),
+            head.version,
+            max((row[0] for row in rows), default=0),
+        )
         if cached is None or cached.version < head.version:
             self._snapshots[slug] = snapshot
         return snapshot
