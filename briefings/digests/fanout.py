@@ -68,6 +68,12 @@ class ChannelPool:
             if before is not None and not before.done():
                 await asyncio.wait([before])  # this channel's earlier job first (its outcome is its own)
             await job()
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            if self._failed is None:
+                self._failed = exc  # before the place is given back: nothing more is started after a failure
+            raise
         finally:
             self._places.release()
 
@@ -75,8 +81,8 @@ class ChannelPool:
         self._tasks.discard(task)
         if self._last.get(channel) is task:
             del self._last[channel]
-        if not task.cancelled() and task.exception() is not None and self._failed is None:
-            self._failed = task.exception()
+        if not task.cancelled():
+            task.exception()  # retrieved: `_run` kept the first failure
         self._wake.set()
 
     async def _cancel_all(self) -> None:
