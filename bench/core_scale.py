@@ -5,7 +5,8 @@ one in five a new fact — tolls from several sources and places, events over 30
 of existing facts), on SQLite and PostgreSQL. Times `/brief`, `/toll`, `/timeline` through `Briefings.handle`
 and `Briefings.digest` (median of --repeat runs after one warm-up), with tracemalloc's peak per answer and the
 process's peak RSS. Each timed answer follows a one-revision write (untimed), so it is never an answer kept
-from before: it reads the new revision and computes afresh; the same question asked again is shown beside it. The baseline is the same answers at 1,000 revisions in the same run.
+from before: it reads the new revision and computes afresh; the same question asked again is shown beside it.
+The baseline is the same answers at 1,000 revisions in the same run.
 
     .venv/bin/python bench/core_scale.py [--sizes 1000,10000,100000] [--repeat 5] [--backends sqlite,postgres]
 """
@@ -130,7 +131,7 @@ async def digest_text(briefings: Briefings, slug: str, now: datetime) -> Reply:
     """`Briefings.digest` without its chart (timed on its own: it is drawn in a worker thread)."""
     since = now - timedelta(hours=24)
     snapshot = await briefings.store.snapshot(slug)
-    return digest.answer(snapshot, await briefings.store.histories_changed_since(slug, since), since, now)
+    return digest.answer(snapshot, await briefings.store.changes_since(slug, since), since, now)
 
 
 async def draw_chart(briefings: Briefings, slug: str) -> Reply:
@@ -163,9 +164,8 @@ async def bench_backend(name: str, url: str, sizes: list[int], repeat: int) -> d
             compose = lambda: digest_text(briefings, slug, now)  # noqa: E731
             seconds, peak, chars = await timed(compose, repeat, change=grower.one_more)
             results[("digest", size)] = seconds
-            print(
-                f"  {'digest':<10} {seconds * 1000:9.1f} ms after a write   tracemalloc peak {peak:7.1f} MiB   {chars:>8} chars"
-            )
+            print(f"  {'digest':<10} {seconds * 1000:9.1f} ms after a write   ", end="")
+            print(f"tracemalloc peak {peak:7.1f} MiB   {chars:>8} chars")
             drawn, _, _ = await timed(lambda: draw_chart(briefings, slug), repeat, change=grower.one_more)
             print(f"  {'chart':<10} {drawn * 1000:9.1f} ms after a write (drawn in a worker thread, with the digest)")
             print(f"  process peak RSS so far {peak_rss_mb():.0f} MiB")

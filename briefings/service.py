@@ -94,7 +94,7 @@ class Briefings:
         now = now or self.clock()
         since = since or now - timedelta(hours=24)
         snapshot = await self.store.snapshot(slug)
-        revisions = await self.store.histories_changed_since(slug, since)
+        revisions = await self.store.changes_since(slug, since)
         reply = digest.answer(snapshot, revisions, since, now)
         if any(isinstance(r.fact, Toll) and r.at > since for r in revisions):
             # tolls changed: the toll over time goes with it (drawn in a worker thread, like every chart)

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import bisect
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import TypeVar
+from typing import Any, TypeVar, cast
 
 from briefings.facts import Actor, Fact, Place, Situation, Source, Status
 from briefings.names import NameIndex
 
 F = TypeVar("F", bound=Fact)
+T = TypeVar("T")
 
 
 @dataclass
@@ -29,6 +31,7 @@ class Snapshot:
     upto: int = 0
     """The last revision applied (revision ids grow in the order a situation's writes are made)."""
     _kinds: dict[tuple[type[Fact], bool], list[tuple[str, Fact]]] = field(default_factory=dict, repr=False)
+    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def copy(self) -> Snapshot:
         """A snapshot of the same state that may be changed without touching this one."""
@@ -51,18 +54,26 @@ class Snapshot:
             if not any(issubclass(kind, cls) for kind in kinds):
                 new._kinds[(cls, include_retracted)] = found
                 continue
-            patched = [(k, f) for k, f in found if k not in changed]
-            patched += [
-                (k, f)
-                for k, f in changed.items()
-                if isinstance(f, cls) and (include_retracted or f.status is not Status.retracted)
-            ]
-            patched.sort(key=lambda item: fact_order(item[0]))  # nearly in order already: a quick sort
+
+            def wanted(fact: Fact, cls: type[Fact] = cls, include_retracted: bool = include_retracted) -> bool:
+                return isinstance(fact, cls) and (include_retracted or fact.status is not Status.retracted)
+
+            listed = {k for k, _ in found if k in changed}
+            patched = [(k, changed.get(k, f)) for k, f in found if k not in changed or wanted(changed[k])]
+            for key, fact in changed.items():
+                if key not in listed and wanted(fact):
+                    bisect.insort(patched, (key, fact), key=lambda item: fact_order(item[0]))
             new._kinds[(cls, include_retracted)] = patched
         for name, cls in (("places", Place), ("actors", Actor), ("sources", Source)):
             if name in self.__dict__ and cls not in kinds:
                 new.__dict__[name] = self.__dict__[name]
         return new
+
+    def derived(self, name: str, work_out: Callable[[Snapshot], T]) -> T:
+        """What `work_out` makes of this state, worked out once per snapshot (answers share it)."""
+        if name not in self._derived:
+            self._derived[name] = work_out(self)
+        return cast(T, self._derived[name])
 
     def all(self, cls: type[F], *, include_retracted: bool = False) -> list[tuple[str, F]]:
         """Facts of one kind in id order, retracted ones left out unless asked for."""

@@ -6,11 +6,13 @@ import asyncio
 import sqlite3
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from briefings.access import Caller
+from briefings.answers.changes import whatchanged
 from briefings.facts import Event, Status, Toll
 from briefings.render_text import render
 from briefings.service import Briefings
@@ -255,3 +257,27 @@ async def test_quick_reads_on_sqlite_see_other_writers_and_fall_back_when_they_c
     finally:
         await one.close()
         await two.close()
+
+
+async def test_changes_since_gives_each_changed_fact_from_where_it_stood(briefings: Briefings) -> None:
+    """The digest and /whatchanged compare a fact as it stood at `since` with what came after: the store gives
+    exactly that revision and the later ones, not the whole history."""
+    store = briefings.store
+    start = datetime.now(UTC) + timedelta(days=1)  # after the seed was loaded
+    for hour, killed in enumerate((100, 110, 120)):  # t4: three revisions before `since`
+        change = Change(fact=new_toll(killed=killed), key=None if hour == 0 else "t4", action="correct")
+        await store.write(SLUG, [change], author="console:mod", at=start + timedelta(hours=hour))
+    await store.write(SLUG, [Change(fact=new_toll(killed=9))], author="console:mod", at=start)  # t5: untouched since
+    since = start + timedelta(hours=5)
+    for hour, killed in ((6, 130), (7, 140)):
+        await store.write(
+            SLUG,
+            [Change(fact=new_toll(killed=killed), key="t4", action="correct")],
+            "console:mod",
+            at=start + timedelta(hours=hour),
+        )
+    await store.write(SLUG, [Change(fact=new_toll(killed=7))], author="console:mod", at=start + timedelta(hours=8))
+    changes = await store.changes_since(SLUG, since)
+    assert [(r.key, r.number) for r in changes] == [("t4", 3), ("t4", 4), ("t4", 5), ("t6", 1)]
+    reply = whatchanged(await store.snapshot(SLUG), changes, since, start + timedelta(hours=9))
+    assert "120 → 140" in render(reply)  # as it stood at `since` against now

@@ -127,14 +127,11 @@ def parse_since(text: str, now: datetime, snapshot: Snapshot) -> datetime:
 def toll_change(snapshot: Snapshot, key: str, toll: Toll) -> list[str]:
     """How this claim moves its source's previous figures for the same place (`killed 70 → 120 (+50)`)."""
     recorded = snapshot.recorded_at.get(key)
+    same = snapshot.derived("tolls by source and place", _tolls_by_source_and_place).get((toll.sources[0], toll.place))
     earlier = [
         (k, t)
-        for k, t in snapshot.all(Toll, include_retracted=False)
-        if k != key
-        and t.sources[0] == toll.sources[0]
-        and t.place == toll.place
-        and recorded is not None
-        and snapshot.recorded_at.get(k, recorded) < recorded
+        for k, t in same or []
+        if k != key and recorded is not None and snapshot.recorded_at.get(k, recorded) < recorded
     ]
     if not earlier:
         return ["first figure from this source here"]
@@ -149,6 +146,13 @@ def toll_change(snapshot: Snapshot, key: str, toll: Toll) -> list[str]:
             delta = f" ({new - old:+,})" if new != old else " (unchanged)"
             out.append(f"{WORDS[field]} {number(old)} → {number(new)}{delta}")
     return out
+
+
+def _tolls_by_source_and_place(snapshot: Snapshot) -> dict[tuple[str, str | None], list[tuple[str, Toll]]]:
+    grouped: dict[tuple[str, str | None], list[tuple[str, Toll]]] = {}
+    for key, toll in snapshot.all(Toll):
+        grouped.setdefault((toll.sources[0], toll.place), []).append((key, toll))
+    return grouped
 
 
 def whatchanged(snapshot: Snapshot, revisions: list[Revision], since: datetime, now: datetime) -> Reply:

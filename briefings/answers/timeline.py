@@ -44,6 +44,11 @@ def parse_day(text: str, latest: date) -> date:
 
 
 def items(snapshot: Snapshot) -> list[Item]:
+    """Events and measures in the order they happened."""
+    return list(snapshot.derived("timeline", _in_order))
+
+
+def _in_order(snapshot: Snapshot) -> list[Item]:
     found: list[Item] = [*snapshot.all(Event), *snapshot.all(Measure)]
     return sorted(found, key=lambda item: item[1].when.sort_key())
 

@@ -114,7 +114,7 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
 async def preview(ctx: Context, since: datetime | None) -> Reply:
     """The digest as this channel would get it now."""
     start = since or ctx.now - timedelta(hours=24)
-    revisions = await ctx.store.histories_changed_since(ctx.slug, start)
+    revisions = await ctx.store.changes_since(ctx.slug, start)
     return digest.answer(await ctx.snapshot(), revisions, start, ctx.now)
 
 

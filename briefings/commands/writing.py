@@ -307,5 +307,5 @@ async def whatchanged_command(ctx: Context, request: Request) -> Reply:
         return problem(f"since: {exc}")
     if since > ctx.now:
         return problem("since: that is in the future.")
-    revisions = await ctx.store.histories_changed_since(ctx.slug, since)
+    revisions = await ctx.store.changes_since(ctx.slug, since)
     return changes.whatchanged(snapshot, revisions, since, ctx.now)

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as postgres_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.orm import aliased
 
 from briefings.facts import FACT_KINDS, KIND_BY_PREFIX, Fact, Situation
 from briefings.loader import SituationFile
@@ -244,10 +245,19 @@ class Store:
     async def all_revisions(self, slug: str) -> list[Revision]:
         return await self._revisions(slug, True)
 
-    async def histories_changed_since(self, slug: str, since: datetime) -> list[Revision]:
-        """The whole history of every fact revised after `since` (to compare before and after)."""
+    async def changes_since(self, slug: str, since: datetime) -> list[Revision]:
+        """For every fact revised after `since`: its revisions since then, after the one it stood at then
+        (if it existed), so before and after can be compared without reading whole histories."""
+        earlier = aliased(revisions)
+        stood = (
+            select(func.max(earlier.c.number))
+            .where(earlier.c.fact_id == revisions.c.fact_id, earlier.c.at <= since)
+            .scalar_subquery()
+        )
         changed = select(revisions.c.fact_id).where(revisions.c.at > since)
-        return await self._revisions(slug, revisions.c.fact_id.in_(changed))
+        return await self._revisions(
+            slug, revisions.c.fact_id.in_(changed) & ((revisions.c.at > since) | (revisions.c.number == stood))
+        )
 
     async def last_batch(self, slug: str, author: str) -> list[Revision]:
         """The author's most recent command that changed facts and has not been undone (undos excluded)."""
