@@ -14,6 +14,8 @@ from briefings.names import NameIndex
 
 F = TypeVar("F", bound=Fact)
 T = TypeVar("T")
+Update = Callable[[T, "Snapshot", "Snapshot", dict[str, Fact]], T]
+"""Patches a derived value for a revised snapshot: (value, old snapshot, new snapshot, changed facts) -> value."""
 
 
 @dataclass
@@ -31,7 +33,7 @@ class Snapshot:
     upto: int = 0
     """The last revision applied (revision ids grow in the order a situation's writes are made)."""
     _kinds: dict[tuple[type[Fact], bool], list[tuple[str, Fact]]] = field(default_factory=dict, repr=False)
-    _derived: dict[str, Any] = field(default_factory=dict, repr=False)
+    _derived: dict[str, tuple[Any, Update[Any] | None]] = field(default_factory=dict, repr=False)
 
     def copy(self) -> Snapshot:
         """A snapshot of the same state that may be changed without touching this one."""
@@ -54,26 +56,34 @@ class Snapshot:
             if not any(issubclass(kind, cls) for kind in kinds):
                 new._kinds[(cls, include_retracted)] = found
                 continue
-
-            def wanted(fact: Fact, cls: type[Fact] = cls, include_retracted: bool = include_retracted) -> bool:
-                return isinstance(fact, cls) and (include_retracted or fact.status is not Status.retracted)
-
-            listed = {k for k, _ in found if k in changed}
-            patched = [(k, changed.get(k, f)) for k, f in found if k not in changed or wanted(changed[k])]
+            patched = list(found)
             for key, fact in changed.items():
-                if key not in listed and wanted(fact):
-                    bisect.insort(patched, (key, fact), key=lambda item: fact_order(item[0]))
+                order = fact_order(key)
+                start = bisect.bisect_left(patched, order, key=_order_of)
+                end = bisect.bisect_right(patched, order, key=_order_of, lo=start)
+                at = next((i for i in range(start, end) if patched[i][0] == key), None)  # ids of one order: rare
+                if isinstance(fact, cls) and (include_retracted or fact.status is not Status.retracted):
+                    if at is None:
+                        patched.insert(end, (key, fact))
+                    else:
+                        patched[at] = (key, fact)
+                elif at is not None:
+                    del patched[at]
             new._kinds[(cls, include_retracted)] = patched
+        for name, (value, update) in self._derived.items():
+            if update is not None:
+                new._derived[name] = (update(value, self, new, changed), update)
         for name, cls in (("places", Place), ("actors", Actor), ("sources", Source)):
             if name in self.__dict__ and cls not in kinds:
                 new.__dict__[name] = self.__dict__[name]
         return new
 
-    def derived(self, name: str, work_out: Callable[[Snapshot], T]) -> T:
-        """What `work_out` makes of this state, worked out once per snapshot (answers share it)."""
+    def derived(self, name: str, work_out: Callable[[Snapshot], T], update: Update[T] | None = None) -> T:
+        """What `work_out` makes of this state, worked out once per snapshot (answers share it). With `update`,
+        a revised snapshot gets it by patching: `update(value, old snapshot, new snapshot, changed facts)`."""
         if name not in self._derived:
-            self._derived[name] = work_out(self)
-        return cast(T, self._derived[name])
+            self._derived[name] = (work_out(self), update)
+        return cast(T, self._derived[name][0])
 
     def all(self, cls: type[F], *, include_retracted: bool = False) -> list[tuple[str, F]]:
         """Facts of one kind in id order, retracted ones left out unless asked for."""
@@ -118,6 +128,10 @@ class Snapshot:
 
     def latest_revision(self) -> datetime | None:
         return max(self.revised_at.values(), default=None)
+
+
+def _order_of(item: tuple[str, Fact]) -> tuple[str, int]:
+    return fact_order(item[0])
 
 
 def fact_order(key: str) -> tuple[str, int]:

@@ -922,3 +922,18 @@ async def test_callers_named_for_author_names(briefings: Briefings, moderator: C
     assert reply.ok
     last = (await briefings.store.history(SLUG, "t2"))[-1]
     assert (last.author, last.author_name, last.reason) == ("console:mod", "Moderator Mo", "x")
+
+
+async def test_whatchanged_cuts_a_long_section_short_and_says_so(
+    briefings: Briefings, ask: Ask, moderator: Caller, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past ten entries a section stops (its first entries, in the order they were made) and says there is more."""
+    travel(briefings, monkeypatch, days=2)
+    for n in range(25):
+        await accepted(ask, f'/add event date=2025-03-08 text="Shelling report {n:02d}" source=SOHR', moderator)
+    reply, text = await ask("/whatchanged")
+    section = next(s for s in reply.sections if s.heading == "New events")
+    assert "Shelling report 00" in text and "Shelling report 09" in text
+    assert "Shelling report 24" not in text
+    assert "… and more: narrow it with since=" in text
+    assert len(section.lines) <= 2 * 10 + 1

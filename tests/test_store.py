@@ -13,6 +13,8 @@ import pytest
 
 from briefings.access import Caller
 from briefings.answers.changes import whatchanged
+from briefings.answers.latest import latest_tolls
+from briefings.answers.timeline import items
 from briefings.facts import Event, Status, Toll
 from briefings.render_text import render
 from briefings.service import Briefings
@@ -20,6 +22,7 @@ from briefings.settings import CoreSettings
 from briefings.store import Change, NotFound, Store
 from briefings.store.quick import QuickReader, Unavailable
 from briefings.store.store import LOCATE
+from briefings.when import When
 from tests.conftest import SEEDS
 
 SLUG = "syria-coast-2025-03"
@@ -204,9 +207,16 @@ async def test_catching_up_on_newer_revisions_gives_what_a_fresh_read_gives(sett
     try:
         kept = await one.store.snapshot(SLUG)  # kept by `one` from here on
         kept.all(Toll), kept.all(Toll, include_retracted=True), kept.all(Event), kept.places  # worked out once
+        latest_tolls(kept), items(kept)
         for killed in (150, 160, 170):
             await two.store.write(SLUG, [Change(fact=new_toll(killed=killed))], author="console:mod")
             (await one.store.snapshot(SLUG)).all(Toll)
+        moved = new_toll(killed=175, place="p2", sources=["s2"])  # another place and source: two groups change
+        await two.store.write(SLUG, [Change(fact=moved, key="t6", action="correct")], author="console:mod")
+        event = (await one.store.snapshot(SLUG)).facts["e1"]
+        assert isinstance(event, Event)
+        later = event.model_copy(update={"when": When.parse("2025-03-09")})
+        await two.store.write(SLUG, [Change(fact=later, key="e1", action="correct")], author="console:mod")
         first = (await one.store.snapshot(SLUG)).facts["t1"]
         await two.store.write(
             SLUG,
@@ -229,6 +239,8 @@ async def test_catching_up_on_newer_revisions_gives_what_a_fresh_read_gives(sett
             assert caught_up.all(Toll, include_retracted=retracted) == afresh.all(Toll, include_retracted=retracted)
         assert caught_up.all(Event) == afresh.all(Event)
         assert caught_up.places.names() == afresh.places.names()
+        assert latest_tolls(caught_up) == latest_tolls(afresh)  # patched for each write, as worked out afresh
+        assert items(caught_up) == items(afresh) and items(caught_up)[-1][0] == "e1"
     finally:
         await one.close()
         await two.close()

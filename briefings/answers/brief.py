@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
+
 from briefings.answers.common import cite, footer, sources_text
+from briefings.answers.latest import latest_tolls
 from briefings.answers.reactions import STANCE_WORDS
 from briefings.answers.timeline import items
 from briefings.answers.toll import headline
-from briefings.facts import Fact, Measure, Reaction, Toll
+from briefings.facts import Fact, Measure, Reaction
 from briefings.reply import Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 
@@ -15,11 +18,13 @@ LATEST_EVENTS = 3
 
 def answer(snapshot: Snapshot) -> Reply:
     situation = snapshot.situation
-    tolls = [(k, t) for k, t in snapshot.all(Toll) if t.place is None]
-    lines = [line(b("Toll: "), *headline(snapshot, tolls))]
-    used: list[Fact] = [t for _, t in tolls]
-    timeline = [(k, f) for k, f in items(snapshot) if not isinstance(f, Measure)][-LATEST_EVENTS:]
-    for key, fact in reversed(timeline):
+    overall = latest_tolls(snapshot).table(None)
+    lines = [line(b("Toll: "), *headline(snapshot, overall))]
+    used: list[Fact] = [t for category in ("killed", "civilians") for _, t in overall[category].values()]
+    latest = itertools.islice(
+        ((k, f) for k, f in reversed(items(snapshot)) if not isinstance(f, Measure)), LATEST_EVENTS
+    )
+    for key, fact in latest:
         lines.append(line(b(fact.when.human(with_year=False) + ": "), u(fact.text), *cite(snapshot, fact, None, key)))
         used.append(fact)
     measures = sorted(snapshot.all(Measure), key=lambda e: e[1].when.sort_key(), reverse=True)[:2]

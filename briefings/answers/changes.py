@@ -8,6 +8,7 @@ from typing import Any
 
 from briefings.answers.cards import fact_lines
 from briefings.answers.common import local_time
+from briefings.answers.latest import latest_tolls
 from briefings.answers.toll import WORDS, number
 from briefings.facts import Fact, Status, Toll
 from briefings.reply import Line, Part, Reply, Section, b, line, u
@@ -127,7 +128,7 @@ def parse_since(text: str, now: datetime, snapshot: Snapshot) -> datetime:
 def toll_change(snapshot: Snapshot, key: str, toll: Toll) -> list[str]:
     """How this claim moves its source's previous figures for the same place (`killed 70 → 120 (+50)`)."""
     recorded = snapshot.recorded_at.get(key)
-    same = snapshot.derived("tolls by source and place", _tolls_by_source_and_place).get((toll.sources[0], toll.place))
+    same = latest_tolls(snapshot).groups.get((toll.place, toll.sources[0]))
     earlier = [
         (k, t)
         for k, t in same or []
@@ -136,23 +137,16 @@ def toll_change(snapshot: Snapshot, key: str, toll: Toll) -> list[str]:
     if not earlier:
         return ["first figure from this source here"]
     out = []
+    newest_first = [t for _, t in reversed(sorted(earlier, key=lambda e: e[1].as_of.sort_key()))]
     for field in Toll.FIGURES:
         new = getattr(toll, field)
-        older = [t for _, t in sorted(earlier, key=lambda e: e[1].as_of.sort_key()) if getattr(t, field) is not None]
-        if new is None or not older:
+        old = next((v for t in newest_first if (v := getattr(t, field)) is not None), None)
+        if new is None or old is None:
             continue
-        old = getattr(older[-1], field)
         if isinstance(old, int) and isinstance(new, int):
             delta = f" ({new - old:+,})" if new != old else " (unchanged)"
             out.append(f"{WORDS[field]} {number(old)} → {number(new)}{delta}")
     return out
-
-
-def _tolls_by_source_and_place(snapshot: Snapshot) -> dict[tuple[str, str | None], list[tuple[str, Toll]]]:
-    grouped: dict[tuple[str, str | None], list[tuple[str, Toll]]] = {}
-    for key, toll in snapshot.all(Toll):
-        grouped.setdefault((toll.sources[0], toll.place), []).append((key, toll))
-    return grouped
 
 
 def whatchanged(snapshot: Snapshot, revisions: list[Revision], since: datetime, now: datetime) -> Reply:
@@ -174,7 +168,16 @@ def whatchanged(snapshot: Snapshot, revisions: list[Revision], since: datetime, 
             before, after = after[:1], after[1:]
             if not after:
                 continue
-        if current.status is Status.retracted and (not before or before[-1].fact.status is not Status.retracted):
+        retracted = current.status is Status.retracted and (
+            not before or before[-1].fact.status is not Status.retracted
+        )
+        if not before and not retracted:
+            heading = "Tolls" if isinstance(current, Toll) else f"New {current.kind}s"
+        else:
+            heading = "Retracted" if retracted else "Corrections"
+        if len(groups.get(heading, [])) > MAX_PER_SECTION * 2:
+            continue  # that section is already cut short: nothing more of it is shown
+        if retracted:
             reason = after[-1].reason
             why: list[Part] = [": ", u(reason)] if reason else []
             groups.setdefault("Retracted", []).append(
@@ -182,7 +185,6 @@ def whatchanged(snapshot: Snapshot, revisions: list[Revision], since: datetime, 
             )
             groups["Retracted"].append(line(u(current.label()), level=1))
         elif not before:
-            heading = "Tolls" if isinstance(current, Toll) else f"New {current.kind}s"
             card = fact_lines(snapshot, key, current)
             groups.setdefault(heading, []).append(card[0])
             if isinstance(current, Toll):

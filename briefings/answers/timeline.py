@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from datetime import date, datetime
 
 from briefings.answers.common import cite, footer
-from briefings.facts import Event, Measure
+from briefings.facts import Event, Fact, Measure, Status
 from briefings.reply import Line, Reply, Section, line, problem, u
-from briefings.snapshot import Snapshot
+from briefings.snapshot import Snapshot, fact_order
 from briefings.when import When
 
 MAX_ENTRIES = 14
@@ -44,13 +45,33 @@ def parse_day(text: str, latest: date) -> date:
 
 
 def items(snapshot: Snapshot) -> list[Item]:
-    """Events and measures in the order they happened."""
-    return list(snapshot.derived("timeline", _in_order))
+    """Events and measures in the order they happened (events first, then by id, where the time is the same)."""
+    ordered: list[Item] = snapshot.derived("timeline", _in_order, _reordered)
+    return list(ordered)
+
+
+def _order(item: Item) -> tuple[tuple[date, int, int], int, tuple[str, int]]:
+    return (item[1].when.sort_key(), 0 if isinstance(item[1], Event) else 1, fact_order(item[0]))
 
 
 def _in_order(snapshot: Snapshot) -> list[Item]:
-    found: list[Item] = [*snapshot.all(Event), *snapshot.all(Measure)]
-    return sorted(found, key=lambda item: item[1].when.sort_key())
+    return sorted([*snapshot.all(Event), *snapshot.all(Measure)], key=_order)
+
+
+def _reordered(ordered: list[Item], old: Snapshot, new: Snapshot, changed: dict[str, Fact]) -> list[Item]:
+    """The order patched for changed facts: each taken out, and put back in its place if it still belongs."""
+    if not any(isinstance(f, Event | Measure) for f in (*changed.values(), *(old.facts.get(k) for k in changed))):
+        return ordered
+    patched = list(ordered)
+    for key, fact in changed.items():
+        was = old.facts.get(key)
+        if isinstance(was, Event | Measure):
+            at = bisect.bisect_left(patched, _order((key, was)), key=_order)
+            if at < len(patched) and patched[at][0] == key:
+                del patched[at]
+        if isinstance(fact, Event | Measure) and fact.status is not Status.retracted:
+            bisect.insort(patched, (key, fact), key=_order)
+    return patched
 
 
 def entry_line(snapshot: Snapshot, key: str, fact: Event | Measure) -> Line:

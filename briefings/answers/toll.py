@@ -4,13 +4,13 @@ breakdowns that do not add up, all said plainly."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
 
 from briefings.answers.common import as_of_text, cite, footer, sources_text, unknown_name
+from briefings.answers.latest import Entry, LatestTolls, latest_in, latest_tolls
 from briefings.facts import Claim, Fact, Place, PlaceKind, Toll
 from briefings.names import UnknownName
 from briefings.reply import Line, Part, Reply, Section, b, line, u
-from briefings.snapshot import Snapshot, fact_order
+from briefings.snapshot import Snapshot
 
 WORDS = {
     "killed": "killed",
@@ -24,9 +24,6 @@ WORDS = {
 COMPARED = ("killed", "civilians", "security", "insurgents", "wounded", "kidnapped")
 """Categories whose figures are compared across sources (each only with its own kind)."""
 
-Entry = tuple[str, Toll]
-EARLIEST = datetime.min.replace(tzinfo=UTC)
-
 
 def number(value: int | str) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
@@ -34,26 +31,11 @@ def number(value: int | str) -> str:
 
 def latest_by_source(snapshot: Snapshot, tolls: Iterable[Entry], category: str) -> dict[str, Entry]:
     """For each source (the first one a claim names), its most recent claim that gives `category`."""
-    return latest_table(snapshot, tolls, (category,))[category]
-
-
-def latest_table(
-    snapshot: Snapshot, tolls: Iterable[Entry], categories: tuple[str, ...] = Toll.FIGURES
-) -> dict[str, dict[str, Entry]]:
-    """`latest_by_source` for several categories in one pass: category -> source -> entry."""
-    table: dict[str, dict[str, Entry]] = {category: {} for category in categories}
-    best: dict[tuple[str, str], tuple[tuple[date, int, int], datetime, tuple[str, int]]] = {}
-    for key, toll in tolls:
-        given = [category for category in categories if getattr(toll, category) is not None]
-        if not given:
-            continue
-        source = toll.sources[0]
-        rank = (toll.as_of.sort_key(), snapshot.recorded_at.get(key, EARLIEST), fact_order(key))
-        for category in given:
-            if (category, source) not in best or rank > best[(category, source)]:
-                best[(category, source)] = rank
-                table[category][source] = (key, toll)
-    return table
+    by_source: dict[str, list[Entry]] = {}
+    for entry in tolls:
+        by_source.setdefault(entry[1].sources[0], []).append(entry)
+    found = {source: latest_in(snapshot, entries, (category,)) for source, entries in by_source.items()}
+    return {source: latest[category] for source, latest in found.items() if latest}
 
 
 def figures(toll: Toll) -> list[Part]:
@@ -128,11 +110,11 @@ def disagreement(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> list
     return lines
 
 
-def headline(snapshot: Snapshot, tolls: list[Entry]) -> list[Part]:
-    """The overall figure without hiding disagreement."""
-    latest = latest_by_source(snapshot, tolls, "killed")
+def headline(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> list[Part]:
+    """The overall figure without hiding disagreement, from the whole situation's `LatestTolls.table`."""
+    latest = table["killed"]
     if not latest:
-        civilians = latest_by_source(snapshot, tolls, "civilians")
+        civilians = table["civilians"]
         if civilians:
             key, toll = max(civilians.values(), key=lambda e: e[1].as_of.sort_key())
             return ["No overall toll yet. ", *figures(toll), *cite(snapshot, toll, toll.as_of, key)]
@@ -154,19 +136,17 @@ def headline(snapshot: Snapshot, tolls: list[Entry]) -> list[Part]:
 
 
 def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
-    tolls = snapshot.all(Toll)
+    index = latest_tolls(snapshot)
     title = f"Death toll — {snapshot.situation.title}"
     if place_text:
         try:
             place_key = snapshot.places.resolve(place_text)
         except UnknownName as exc:
             return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
-        return _for_place(snapshot, tolls, place_key, title)
-    overall = [(k, t) for k, t in tolls if t.place is None]
-    sections = [Section(None, [line(*headline(snapshot, overall))])]
+        return _for_place(snapshot, index, place_key, title)
+    sections = [Section(None, [line(*headline(snapshot, index.table(None)))])]
     used: list[Fact] = []
-    for scope, entries in _by_scope(snapshot, tolls):
-        table = latest_table(snapshot, entries)
+    for scope, table in _by_scope(index, index.places()):
         lines, shown = scope_lines(snapshot, table)
         if scope is None:
             lines += _toll_claims(snapshot)
@@ -177,40 +157,36 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     return Reply(title, sections, footer(snapshot, used, "Earlier figures: /history ID"))
 
 
-def _for_place(snapshot: Snapshot, tolls: list[Entry], place_key: str, title: str) -> Reply:
+def _for_place(snapshot: Snapshot, index: LatestTolls, place_key: str, title: str) -> Reply:
     place = snapshot.facts[place_key]
     assert isinstance(place, Place)
-    inside = {place_key}
+    inside: set[str | None] = {place_key}
     if place.type is PlaceKind.province:
         inside |= {k for k, p in snapshot.all(Place) if p.province == place.province}
-    scoped = [(k, t) for k, t in tolls if t.place in inside]
     sections = []
     used: list[Fact] = []
-    for scope, entries in _by_scope(snapshot, scoped):
-        table = latest_table(snapshot, entries)
+    for scope, table in _by_scope(index, index.places() & inside):
         lines, shown = scope_lines(snapshot, table)
         sections.append(Section(snapshot.name_of(scope or ""), lines + disagreement(snapshot, table)))
         used += [t for _, t in shown]
     if not sections:
         sections.append(Section(None, [line("No toll has been reported for ", u(place.name), " specifically.")]))
-    overall = [(k, t) for k, t in tolls if t.place is None]
+    overall = index.table(None)
     sections.append(Section("Whole situation", [line(*headline(snapshot, overall))]))
-    overall_latest = latest_table(snapshot, overall, ("killed", "civilians"))
-    used += [t for latest in overall_latest.values() for _, t in latest.values()]
+    used += [t for category in ("killed", "civilians") for _, t in overall[category].values()]
     return Reply(f"{title}: {place.name}", sections, footer(snapshot, used))
 
 
-def _by_scope(snapshot: Snapshot, tolls: list[Entry]) -> list[tuple[str | None, list[Entry]]]:
-    """Whole situation first, then places by their largest figure."""
-    groups: dict[str | None, list[Entry]] = {}
-    for entry in tolls:
-        groups.setdefault(entry[1].place, []).append(entry)
+def _by_scope(index: LatestTolls, places: set[str | None]) -> list[tuple[str | None, dict[str, dict[str, Entry]]]]:
+    """Whole situation first, then places by the largest latest figure of any source."""
+    tables = [(place, index.table(place)) for place in places]
 
-    def rank(item: tuple[str | None, list[Entry]]) -> tuple[int, int]:
-        scope, entries = item
-        return (0 if scope is None else 1, -max((t.killed or 0) for _, t in entries))
+    def order(item: tuple[str | None, dict[str, dict[str, Entry]]]) -> tuple[int, int, str]:
+        place, table = item
+        largest = max((t.killed or 0 for _, t in table["killed"].values()), default=0)
+        return (0 if place is None else 1, -largest, place or "")
 
-    return sorted(groups.items(), key=rank)
+    return sorted(tables, key=order)
 
 
 def scope_lines(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> tuple[list[Line], list[Entry]]:

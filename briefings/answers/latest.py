@@ -1,0 +1,99 @@
+"""Each source's latest toll claim per place and figure, kept up to date as revisions arrive.
+
+Worked out once for a situation, then patched for each write: only the (place, source) groups a changed toll
+was or is in are looked at again, so an answer after a write costs what changed, not what is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from briefings.facts import Fact, Status, Toll
+from briefings.snapshot import Snapshot, fact_order
+
+Entry = tuple[str, Toll]
+Group = tuple[str | None, str]
+"""(place or None for the whole situation, the first source a claim names)."""
+Rank = tuple[tuple[date, int, int], datetime, tuple[str, int]]
+EARLIEST = datetime.min.replace(tzinfo=UTC)
+
+
+def rank(snapshot: Snapshot, entry: Entry) -> Rank:
+    """Newer is greater: by the claim's own date, then when it was recorded, then its id."""
+    key, toll = entry
+    return (toll.as_of.sort_key(), snapshot.recorded_at.get(key, EARLIEST), fact_order(key))
+
+
+def latest_in(snapshot: Snapshot, entries: list[Entry], categories: tuple[str, ...] = Toll.FIGURES) -> dict[str, Entry]:
+    """Of claims from one source, the latest that gives each category (category -> claim)."""
+    latest: dict[str, Entry] = {}
+    best: dict[str, Rank] = {}
+    for entry in entries:
+        given = [c for c in categories if getattr(entry[1], c) is not None]
+        if not given:
+            continue
+        this = rank(snapshot, entry)
+        for category in given:
+            if category not in best or this > best[category]:
+                best[category], latest[category] = this, entry
+    return latest
+
+
+@dataclass(frozen=True)
+class LatestTolls:
+    groups: dict[Group, list[Entry]]
+    """Every toll claim (not retracted) of each group, in id order."""
+    latest: dict[Group, dict[str, Entry]]
+    """Each group's latest claim per category."""
+
+    def places(self) -> set[str | None]:
+        return {place for place, _ in self.groups}
+
+    def table(self, place: str | None) -> dict[str, dict[str, Entry]]:
+        """For one place: category -> source -> that source's latest claim giving it."""
+        table: dict[str, dict[str, Entry]] = {category: {} for category in Toll.FIGURES}
+        for (where, source), latest in self.latest.items():
+            if where == place:
+                for category, entry in latest.items():
+                    table[category][source] = entry
+        return table
+
+    def claims(self, place: str | None) -> list[Entry]:
+        return [e for (where, _), entries in self.groups.items() if where == place for e in entries]
+
+
+def latest_tolls(snapshot: Snapshot) -> LatestTolls:
+    found: LatestTolls = snapshot.derived("latest tolls", _work_out, _patched)
+    return found
+
+
+def _work_out(snapshot: Snapshot) -> LatestTolls:
+    groups: dict[Group, list[Entry]] = {}
+    for key, toll in snapshot.all(Toll):
+        groups.setdefault((toll.place, toll.sources[0]), []).append((key, toll))
+    return LatestTolls(groups, {group: latest_in(snapshot, entries) for group, entries in groups.items()})
+
+
+def _patched(value: LatestTolls, old: Snapshot, new: Snapshot, changed: dict[str, Fact]) -> LatestTolls:
+    touched: set[Group] = set()
+    for key, fact in changed.items():
+        for toll in (old.facts.get(key), fact):
+            if isinstance(toll, Toll):
+                touched.add((toll.place, toll.sources[0]))
+    if not touched:
+        return value
+    groups, latest = dict(value.groups), dict(value.latest)
+    for group in touched:
+        entries = [e for e in groups.get(group, []) if e[0] not in changed]
+        entries += [
+            (k, f)
+            for k, f in changed.items()
+            if isinstance(f, Toll) and f.status is not Status.retracted and (f.place, f.sources[0]) == group
+        ]
+        entries.sort(key=lambda e: fact_order(e[0]))
+        if entries:
+            groups[group], latest[group] = entries, latest_in(new, entries)
+        else:
+            groups.pop(group, None)
+            latest.pop(group, None)
+    return LatestTolls(groups, latest)
