@@ -13,6 +13,7 @@ from collections import OrderedDict
 from collections.abc import Coroutine
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_async_handlers import (
@@ -139,12 +140,20 @@ class SlackAdapter:
             )
         identity = await check_bot_token(self.client, need_groups=bool(group_ids(self.briefings.moderators)))
         self.bot_user = str(identity.get("user_id") or "")
-        if self.socket_mode:
-            await self._connect_socket()
-        else:
-            self.http = HttpServer(self.app, self.settings.host, self.settings.port, self.settings.slack_signing_secret)
-            await self.http.start()
-            log.info("Slack events endpoint on http://%s:%s/slack/events", self.settings.host, self.port)
+        self.client.session = aiohttp.ClientSession()  # from here on, Web API calls reuse their connections
+        try:
+            if self.socket_mode:
+                await self._connect_socket()
+            else:
+                server = HttpServer(
+                    self.app, self.settings.host, self.settings.port, self.settings.slack_signing_secret
+                )
+                await server.start()
+                self.http = server
+                log.info("Slack events endpoint on http://%s:%s/slack/events", self.settings.host, self.port)
+        except BaseException:
+            await self._close_session()
+            raise
 
     async def _connect_socket(self) -> None:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -172,6 +181,12 @@ class SlackAdapter:
             _, pending = await asyncio.wait(set(self._tasks), timeout=5)
             for task in pending:
                 task.cancel()
+        await self._close_session()
+
+    async def _close_session(self) -> None:
+        session, self.client.session = self.client.session, None
+        if session is not None:
+            await session.close()
 
     def _spawn(self, work: Coroutine[Any, Any, None], what: str) -> None:
         """Runs work after the ack; failures are logged with `what`."""
