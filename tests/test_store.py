@@ -11,11 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import briefings.store.store as store_module
 from briefings.access import Caller
 from briefings.answers.changes import whatchanged
 from briefings.answers.latest import latest_tolls
 from briefings.answers.timeline import items
 from briefings.facts import Event, Status, Toll
+from briefings.loader import load_file
 from briefings.render_text import render
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
@@ -293,3 +295,45 @@ async def test_changes_since_gives_each_changed_fact_from_where_it_stood(briefin
     assert [(r.key, r.number) for r in changes] == [("t4", 3), ("t4", 4), ("t4", 5), ("t6", 1)]
     reply = whatchanged(await store.snapshot(SLUG), changes, since, start + timedelta(hours=9))
     assert "120 → 140" in render(reply)  # as it stood at `since` against now
+
+
+SECOND = """\
+situation: {slug: test-flood-2025, title: Test flood, region: Testland, timezone: Europe/Berlin}
+sources:
+  - {id: s1, name: Test Agency, aliases: [TA], type: news-agency}
+tolls:
+  - {id: t1, source: TA, as_of: 2025-05-02, killed: 3}
+"""
+
+
+async def test_catching_up_skips_other_situations_and_rereads_after_many_changes(
+    settings: CoreSettings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Revisions of another situation written in between are not applied; past the patch limit the snapshot is
+    read afresh; either way it equals a fresh read."""
+    one, two = await Briefings.start(settings), await Briefings.start(settings)
+    try:
+        path = tmp_path / "second.yaml"
+        path.write_text(SECOND, encoding="utf-8")
+        assert await two.store.import_situation(load_file(path), "test")
+        kept, other = await one.store.snapshot(SLUG), await one.store.snapshot("test-flood-2025")
+        await two.store.write("test-flood-2025", [Change(fact=new_toll(killed=5))], author="console:mod")
+        await two.store.write(SLUG, [Change(fact=new_toll(killed=150))], author="console:mod")
+        await two.store.write("test-flood-2025", [Change(fact=new_toll(killed=6))], author="console:mod")
+        patched = await one.store.snapshot(SLUG)
+        assert set(patched.facts) - set(kept.facts) == {"t4"}  # not the flood's t2 or t3
+        assert set((await one.store.snapshot("test-flood-2025")).facts) - set(other.facts) == {"t2", "t3"}
+
+        monkeypatch.setattr(store_module, "PATCH_AT_MOST", 2)
+        for killed in (160, 170, 180):
+            await two.store.write(SLUG, [Change(fact=new_toll(killed=killed))], author="console:mod")
+        reread = await one.store.snapshot(SLUG)
+        fresh = await Store.open(settings.database_url)
+        try:
+            assert reread.facts == (await fresh.snapshot(SLUG)).facts
+        finally:
+            await fresh.close()
+        assert {"t5", "t6", "t7"} <= set(reread.facts)
+    finally:
+        await one.close()
+        await two.close()

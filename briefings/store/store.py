@@ -108,16 +108,38 @@ def _latest_revisions(situation_id: int) -> Select[Any]:
     )
 
 
-def _revisions_after(situation_id: int, upto: int) -> Select[Any]:
-    """The situation's revisions written after revision `upto`, in the order they were written."""
-    return (
-        select(revisions.c.id, facts.c.key, facts.c.kind, facts.c.created_at, revisions.c.at, revisions.c.data)
-        .join(facts, facts.c.id == revisions.c.fact_id)
-        # `+ 0`: the situation is checked row by row, so SQLite walks the few newest revisions by id instead of
-        # every revision of every fact in the situation
-        .where(revisions.c.id > upto, facts.c.situation_id + 0 == situation_id)
-        .order_by(revisions.c.id)
-    )
+PATCH_AT_MOST = 2000
+"""Newer revisions a kept snapshot is patched with; past that, it is read afresh."""
+
+
+async def _revisions_after(db: AsyncConnection, situation_id: int, upto: int) -> list[Any] | None:
+    """The situation's revisions written after revision `upto`, in the order they were written (id, key, kind,
+    first recorded, revised, data); None if there are more than PATCH_AT_MOST. Newer revisions are found by id
+    and their facts by id, two lookups every planner makes by primary key whatever the tables' size."""
+    newer = (
+        await db.execute(
+            select(revisions.c.id, revisions.c.fact_id, revisions.c.at, revisions.c.data)
+            .where(revisions.c.id > upto)
+            .order_by(revisions.c.id)
+            .limit(PATCH_AT_MOST + 1)
+        )
+    ).all()
+    if len(newer) > PATCH_AT_MOST:
+        return None
+    owners = {
+        row.id: row
+        for row in await db.execute(
+            select(facts.c.id, facts.c.key, facts.c.kind, facts.c.created_at, facts.c.situation_id).where(
+                facts.c.id.in_({r.fact_id for r in newer})
+            )
+        )
+        if row.situation_id == situation_id
+    }
+    return [
+        (r.id, owner.key, owner.kind, owner.created_at, r.at, r.data)
+        for r in newer
+        if (owner := owners.get(r.fact_id)) is not None
+    ]
 
 
 class Store:
@@ -217,9 +239,11 @@ class Store:
                 raise NotFound(f"no situation '{slug}'")
             if cached is not None and cached.version == head.version:
                 return cached
+            rows = await _revisions_after(db, head.id, cached.upto) if cached is not None else None
+            if rows is None:
+                cached = None  # nothing kept, or too much changed to patch: read every fact's latest revision
+                rows = list((await db.execute(_latest_revisions(head.id))).all())
             base = cached or Snapshot(Situation.model_validate(head.data))
-            query = _latest_revisions(head.id) if cached is None else _revisions_after(head.id, cached.upto)
-            rows = (await db.execute(query)).all()
         snapshot = base.revised(
             ((key, decode(kind, data), created_at, at) for _, key, kind, created_at, at, data in rows),
             head.version,
