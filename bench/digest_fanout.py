@@ -23,17 +23,16 @@ from datetime import time as clock_time
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from common import SEEDS, machine, peak_rss_mb
+from common import machine, peak_rss_mb
 from sqlalchemy import insert
 
-from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter
 from briefings.digests.runner import DigestRunner
 from briefings.digests.schedule import Schedule
 from briefings.service import Briefings
 from briefings.store.digests import POSTED, DigestStore
 from briefings.store.schema import subscriptions
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import FakeSlack, bot_settings
 
 SCHEDULE = Schedule(clock_time(8, 0), ZoneInfo("UTC"))
 
@@ -108,16 +107,7 @@ async def main(args: argparse.Namespace) -> None:
     slack = LimitedSlack(args.workspace_rate, args.random_429)
     await slack.start()
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=f"sqlite:///{folder}/fanout.db",
-            seeds=SEEDS,
-            slack_bot_token="xoxb-bench",
-            slack_signing_secret="secret",
-            slack_app_token="",
-            slack_api_url=slack.api_url,
-            port=0,
-            host="127.0.0.1",
-        )
+        settings = bot_settings(f"sqlite:///{folder}/fanout.db", slack, moderators="")
         briefings = await Briefings.start(settings)
         adapter = SlackAdapter(briefings, settings)
         await adapter.start()

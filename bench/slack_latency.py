@@ -20,16 +20,15 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from common import ROOT, SEEDS, machine
+from common import ROOT, machine
 from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter
 from bot.slack.http import HttpServer
 from briefings.service import Briefings
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import FakeSlack, bot_settings
 
 SECRET = "bench-secret"
 CONCURRENCY = (1, 16, 64)
@@ -109,17 +108,7 @@ async def main(args: argparse.Namespace) -> None:
     print(f"load: {args.seconds:g} s or {args.limit} requests per row, one pre-signed request, generator in a process")
     fake = await FakeSlack().start()
     with tempfile.TemporaryDirectory() as folder:
-        settings = Settings(
-            database_url=f"sqlite:///{folder}/bench.db",
-            seeds=SEEDS,
-            moderators="slack:U0MOD",
-            slack_bot_token="xoxb-bench",
-            slack_signing_secret=SECRET,
-            slack_app_token="",
-            slack_api_url=fake.api_url,
-            port=0,
-            host="127.0.0.1",
-        )
+        settings = bot_settings(f"sqlite:///{folder}/bench.db", fake, slack_signing_secret=SECRET)
         briefings = await Briefings.start(settings)
         adapter = SlackAdapter(briefings, settings)
         await adapter.start()

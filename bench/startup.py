@@ -73,26 +73,17 @@ async def both_adapters_rss(folder: str) -> float:
     import discord
 
     from bot.discord.adapter import DiscordAdapter
-    from bot.settings import Settings
     from bot.slack.adapter import SlackAdapter
     from briefings.service import Briefings
-    from tests.fakes.slack import FakeSlack
+    from tests.fakes.slack import FakeSlack, bot_settings
     from tests.fakes_discord import GUILD_ID, FakeDiscord
 
     slack, fake_discord = await FakeSlack().start(), FakeDiscord()
     await fake_discord.start()
     discord.http.Route.BASE = fake_discord.rest_url
     discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = fake_discord.gateway_url
-    settings = Settings(
-        database_url=f"sqlite:///{folder}/both.db",
-        seeds=SEEDS,
-        slack_bot_token="xoxb-bench",
-        slack_signing_secret="s",
-        slack_api_url=slack.api_url,
-        port=0,
-        host="127.0.0.1",
-        discord_token="test-token",
-        discord_guild_ids=GUILD_ID,
+    settings = bot_settings(
+        f"sqlite:///{folder}/both.db", slack, moderators="", discord_token="test-token", discord_guild_ids=GUILD_ID
     )
     briefings = await Briefings.start(settings)
     slack_adapter = SlackAdapter(briefings, settings)

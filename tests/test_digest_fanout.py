@@ -32,8 +32,7 @@ from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.store.digests import CLAIMED, POSTED, DigestStore, Run, Subscription
 from briefings.store.schema import subscriptions
-from tests.conftest import SEEDS
-from tests.fakes.slack import Call, FakeSlack
+from tests.fakes.slack import Call, FakeSlack, bot_settings
 
 UTC_0800 = Schedule(clock_time(8, 0), ZoneInfo("UTC"))
 GUARD = 10.0
@@ -180,25 +179,10 @@ def the_slot() -> datetime:
     return slot
 
 
-def settings_for(database_url: str, slack: FakeSlack) -> Settings:
-    return Settings(
-        database_url=database_url,
-        seeds=SEEDS,
-        moderators="slack:U0MOD",
-        situation="",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret="secret",
-        slack_app_token="",
-        slack_api_url=slack.api_url,
-        port=0,
-        host="127.0.0.1",
-    )
-
-
 async def make_setup(database_url: str) -> AsyncIterator[Setup]:
     slack = FanoutSlack()
     await slack.start()
-    settings = settings_for(database_url, slack)
+    settings = bot_settings(database_url, slack)
     briefings = await Briefings.start(settings)
     adapter = SlackAdapter(briefings, settings)
     try:

@@ -32,14 +32,12 @@ from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.store.digests import CLAIMED, POSTED, DigestStore, Run, Subscription
 from briefings.store.schema import subscriptions
-from tests.conftest import SEEDS
+from tests.fakes.slack import SECRET, FakeSlack, bot_settings
 from tests.fakes.slack import Call as SlackCall
-from tests.fakes.slack import FakeSlack
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
 from tests.fakes_discord.server import Call as DiscordCall
 
 Json = dict[str, Any]
-SECRET = "secret"
 SLACK_MODERATOR = "U0MOD"
 SLACK_CHANNEL = "C1"
 DISCORD_MODERATOR: Json = {"user_id": "111"}
@@ -201,17 +199,10 @@ async def tick(runners: Iterable[DigestRunner], *moments: datetime, rounds: int 
 
 
 def settings_for(database_url: str, slack: FakeSlack) -> Settings:
-    return Settings(
-        database_url=database_url,
-        seeds=SEEDS,
+    return bot_settings(
+        database_url,
+        slack,
         moderators="slack:U0MOD,discord:user:111,discord:role:999",
-        situation="",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_app_token="",
-        slack_api_url=slack.api_url,
-        port=0,
-        host="127.0.0.1",
         discord_token="test-token",
         discord_guild_ids="4242",
     )

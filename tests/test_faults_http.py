@@ -17,14 +17,11 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter
 from briefings.service import Briefings
 from briefings.store.schema import revisions
-from tests.conftest import SEEDS
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import SECRET, FakeSlack, bot_settings
 
-SECRET = "secret"
 MODERATOR = "U0MOD"
 FORM = "application/x-www-form-urlencoded"
 
@@ -84,18 +81,7 @@ class Server:
 @pytest.fixture
 async def server(sqlite_url: str) -> AsyncIterator[Server]:
     fake = await FakeSlack().start()
-    settings = Settings(
-        database_url=sqlite_url,
-        seeds=SEEDS,
-        moderators=f"slack:{MODERATOR}",
-        situation="",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret=SECRET,
-        slack_app_token="",
-        slack_api_url=fake.api_url,
-        port=0,
-        host="127.0.0.1",
-    )
+    settings = bot_settings(sqlite_url, fake, moderators=f"slack:{MODERATOR}")
     briefings = await Briefings.start(settings)
     adapter = SlackAdapter(briefings, settings)
     try:

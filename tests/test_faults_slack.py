@@ -25,7 +25,7 @@ from briefings.service import Briefings
 from briefings.store.digests import POSTED, DigestStore, Subscription
 from briefings.store.schema import subscriptions
 from tests.conftest import SEEDS
-from tests.fakes.slack import Call, FakeSlack
+from tests.fakes.slack import Call, FakeSlack, bot_settings
 
 LONDON = Schedule(clock_time(8, 0), ZoneInfo("Europe/London"))
 CHANNELS = [f"C{n:03d}" for n in range(12)]
@@ -95,18 +95,7 @@ class Setup:
 @pytest.fixture
 async def setup(database_url: str) -> AsyncIterator[Setup]:
     slack = await FlakySlack().start()
-    settings = Settings(
-        database_url=database_url,
-        seeds=SEEDS,
-        moderators="slack:U0MOD",
-        situation="",
-        slack_bot_token="xoxb-test",
-        slack_signing_secret="secret",
-        slack_app_token="",
-        slack_api_url=slack.api_url,
-        port=0,
-        host="127.0.0.1",
-    )
+    settings = bot_settings(database_url, slack)
     first = await Briefings.start(settings)
     second = await Briefings.start(settings)
     adapter = SlackAdapter(first, settings)

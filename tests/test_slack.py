@@ -16,34 +16,14 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapter import PostError
-from bot.settings import Settings
 from bot.slack.adapter import SlackAdapter, SlackSetupError
 from briefings.reply import Reply
 from briefings.service import Briefings
-from tests.conftest import SEEDS
-from tests.fakes.slack import FakeSlack
+from tests.fakes.slack import SECRET, FakeSlack, bot_settings
 
-SECRET = "secret"
 MODERATOR = "U0MOD"
 READER = "U0READER"
 CHANNEL = "C0TEST"
-
-
-def make_settings(database_url: str, fake: FakeSlack, **extra: Any) -> Settings:
-    values: dict[str, Any] = {
-        "database_url": database_url,
-        "seeds": SEEDS,
-        "moderators": "slack:U0MOD,slack:S0MODS",
-        "situation": "",
-        "slack_bot_token": "xoxb-test",
-        "slack_signing_secret": SECRET,
-        "slack_app_token": "",
-        "slack_api_url": fake.api_url,
-        "port": 0,
-        "host": "127.0.0.1",
-        **extra,
-    }
-    return Settings(**values)
 
 
 def signed(body: bytes, secret: str = SECRET, timestamp: int | None = None) -> dict[str, str]:
@@ -152,7 +132,7 @@ class Bot:
 
 @asynccontextmanager
 async def running(database_url: str, fake: FakeSlack, **extra: Any) -> AsyncIterator[Bot]:
-    settings = make_settings(database_url, fake, **extra)
+    settings = bot_settings(database_url, fake, **{"moderators": "slack:U0MOD,slack:S0MODS", **extra})
     briefings = await Briefings.start(settings)
     adapter = SlackAdapter(briefings, settings)
     try:

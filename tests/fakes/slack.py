@@ -15,6 +15,9 @@ from typing import Any
 
 from aiohttp import WSMsgType, web
 
+from bot.settings import Settings
+from tests.conftest import SEEDS
+
 ALL_SCOPES = (
     "commands,chat:write,chat:write.public,app_mentions:read,channels:history,groups:history,"
     "usergroups:read,users:read,im:write,files:write"
@@ -274,3 +277,26 @@ def _decoded(value: Any) -> dict[str, Any]:
         decoded: dict[str, Any] = json.loads(value)
         return decoded
     return dict(value or {})
+
+
+SECRET = "secret"
+"""The signing secret `bot_settings` gives the bot (sign test requests with it)."""
+
+
+def bot_settings(database_url: str, slack: FakeSlack, **extra: Any) -> Settings:
+    """Settings for a bot served against `slack`: HTTP on a free port of 127.0.0.1, the project's seeds, U0MOD
+    moderating; `extra` overrides any of them."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "seeds": SEEDS,
+        "moderators": "slack:U0MOD",
+        "situation": "",
+        "slack_bot_token": "xoxb-test",
+        "slack_signing_secret": SECRET,
+        "slack_app_token": "",
+        "slack_api_url": slack.api_url,
+        "port": 0,
+        "host": "127.0.0.1",
+        **extra,
+    }
+    return Settings(**values)
