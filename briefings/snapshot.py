@@ -20,7 +20,7 @@ Update = Callable[[T, "Snapshot", "Snapshot", dict[str, Fact]], T]
 
 @dataclass
 class Snapshot:
-    """Read by many answers at once: treat as read-only and `copy()` before changing it."""
+    """Read by many answers at once, so never changed once made: `revised` makes the next state."""
 
     situation: Situation
     facts: dict[str, Fact] = field(default_factory=dict)

@@ -43,10 +43,11 @@ async def recorded(
 ) -> Reply:
     """The facts exactly as now recorded, with their ids."""
     lines: list[Line] = list(extra or [])
-    snapshot = snapshot.copy()
+    after = snapshot.revised(
+        ((r.key, r.fact, snapshot.recorded_at.get(r.key, r.at), r.at) for r in written), snapshot.version, snapshot.upto
+    )
     for revision in written:
-        snapshot.facts[revision.key] = revision.fact
-        lines += fact_lines(snapshot, revision.key, revision.fact)
+        lines += fact_lines(after, revision.key, revision.fact)
     keys = ", ".join(r.key for r in written)
     if _yes(request.options.get("urgent")):
         channels = await queue_urgent(ctx, written[0].batch)

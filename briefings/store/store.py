@@ -223,8 +223,9 @@ class Store:
     async def snapshot(self, slug: str, seen: int | None = None) -> Snapshot:
         """Every fact of the situation as its latest revision left it.
 
-        Shared and kept per process: do not change it (`copy()` first). While the situation's version is
-        unchanged the same snapshot is returned; after a write only the newer revisions are read and applied.
+        Shared and kept per process, never changed (`Snapshot.revised` makes the next state). While the situation's
+        version is unchanged the same snapshot is returned; after a write only the newer revisions are read and
+        applied.
         `seen`: a version just read (by `locate`); a kept snapshot at least that new is returned unread."""
         cached = self._snapshots.get(slug)
         if cached is not None and seen is not None and cached.version >= seen:
