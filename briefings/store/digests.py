@@ -320,19 +320,9 @@ class DigestStore:
         )
         return await self._runs(condition)
 
-    async def take(self, run: Run, owner: str, at: datetime, lease_until: datetime) -> bool:
-        """Atomically takes over `run` if it is still in the state it was read in."""
-        async with self.store.writing() as db:
-            result = await db.execute(
-                update(runs)
-                .where(runs.c.id == run.id, runs.c.status == run.status, runs.c.attempts == run.attempts)
-                .values(status=CLAIMED, owner=owner, lease_until=lease_until, attempts=run.attempts + 1)
-            )
-            return bool(result.rowcount)
-
     async def take_many(self, taking: Sequence[Run], owner: str, lease_until: datetime) -> set[int]:
-        """`take` for many runs (one transaction per CHUNK): returns the ids of the runs this call took, each
-        only if it was still in the state it was read in. On PostgreSQL the rows are locked in id order first,
+        """Takes over runs (one transaction per CHUNK), each only if it is still in the state it was read in;
+        returns the ids of the runs this call took. On PostgreSQL the rows are locked in id order first,
         so two processes taking overlapping sets wait for each other instead of deadlocking."""
         taken: set[int] = set()
         ordered = sorted(taking, key=lambda run: run.id)
