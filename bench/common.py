@@ -17,8 +17,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-SEEDS = ROOT / "seeds"
-POSTGRES = os.environ.get("BRIEFING_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+from tests.conftest import POSTGRES, admin  # noqa: E402  (after the path is set)
+from tests.conftest import SEEDS as SEEDS  # noqa: E402  (for the benchmarks)
 
 
 def machine() -> str:
@@ -59,30 +59,20 @@ def rss_mb(pid: int | None = None) -> float:
     return float("nan")
 
 
-async def _admin(sql: str) -> None:
-    import asyncpg
-
-    connection = await asyncpg.connect(POSTGRES, timeout=5)
-    try:
-        await connection.execute(sql)
-    finally:
-        await connection.close()
-
-
 @asynccontextmanager
 async def postgres_database(prefix: str = "bench") -> AsyncIterator[str]:
     """A new PostgreSQL database for one benchmark; dropped afterwards."""
     name = f"{prefix}_{uuid.uuid4().hex[:10]}"
-    await _admin(f'CREATE DATABASE "{name}"')
+    await admin(f'CREATE DATABASE "{name}"')
     try:
         yield f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
     finally:
-        await _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 def postgres_available() -> bool:
     try:
-        asyncio.run(_admin("SELECT 1"))
+        asyncio.run(admin("SELECT 1"))
     except Exception as exc:  # OSError, asyncpg errors
         print(f"(PostgreSQL not reachable at {POSTGRES}: {exc}; its rows are skipped)")
         return False

@@ -22,7 +22,8 @@ SEEDS = ROOT / "seeds"
 POSTGRES = os.environ.get("BRIEFING_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-async def _admin(sql: str) -> None:
+async def admin(sql: str) -> None:
+    """Runs one statement on the PostgreSQL server's `test` database (creating and dropping scratch ones)."""
     connection = await asyncpg.connect(POSTGRES, timeout=5)
     try:
         await connection.execute(sql)
@@ -35,7 +36,7 @@ def postgres_url() -> Iterator[str]:
     """A new, empty PostgreSQL database; dropped afterwards. Skips only outside CI."""
     name = f"briefings_test_{uuid.uuid4().hex[:12]}"
     try:
-        asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+        asyncio.run(admin(f'CREATE DATABASE "{name}"'))
     except (OSError, asyncpg.PostgresError) as exc:
         if os.environ.get("CI"):
             pytest.fail(f"PostgreSQL at {POSTGRES} is required in CI: {exc}")
@@ -43,7 +44,7 @@ def postgres_url() -> Iterator[str]:
     try:
         yield f"{POSTGRES.rsplit('/', 1)[0]}/{name}"
     finally:
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from sqlalchemy import func, select
 from bot.slack.adapter import SlackAdapter
 from briefings.service import Briefings
 from briefings.store.schema import revisions
-from tests.fakes.slack import SECRET, FakeSlack, bot_settings
+from tests.fakes.slack import SECRET, FakeSlack
+from tests.test_slack import running
 
 MODERATOR = "U0MOD"
 FORM = "application/x-www-form-urlencoded"
@@ -81,16 +82,10 @@ class Server:
 @pytest.fixture
 async def server(sqlite_url: str) -> AsyncIterator[Server]:
     fake = await FakeSlack().start()
-    settings = bot_settings(sqlite_url, fake, moderators=f"slack:{MODERATOR}")
-    briefings = await Briefings.start(settings)
-    adapter = SlackAdapter(briefings, settings)
     try:
-        await adapter.start()
-        async with httpx.AsyncClient(timeout=10) as http:
-            yield Server(fake, adapter, briefings, http)
+        async with running(sqlite_url, fake, moderators=f"slack:{MODERATOR}") as bot:
+            yield Server(bot.fake, bot.adapter, bot.briefings, bot.http)
     finally:
-        await adapter.stop()
-        await briefings.close()
         await fake.stop()
 
 
