@@ -43,6 +43,9 @@ MAX_FOLLOW_UPS = 5
 WORKING = "Working on it…"
 SORRY = "Something went wrong on my side; nothing was changed. The error has been logged — please try again."
 NOT_IN_CHANNEL = "I can't post in this channel. Invite me first (/invite @Briefing), then try again."
+NO_CHART_SCOPE = (
+    "I can't upload charts: the app lacks the files:write scope (ask whoever runs me). The figures are above."
+)
 SEEN_EVENTS = 1000
 _CHANNEL_ERRORS = frozenset({"not_in_channel", "channel_not_found", "is_archived"})
 
@@ -283,12 +286,10 @@ class SlackAdapter:
         except SlackApiError as exc:
             error = error_code(exc)
             log.warning("uploading the chart of %r in %s failed: %s", text, channel, error)
-            await respond(
-                text=NOT_IN_CHANNEL
-                if error in _CHANNEL_ERRORS
-                else "I couldn't upload the chart; the figures are above.",
-                replace_original=False,
+            words = (
+                NO_CHART_SCOPE if error == "missing_scope" else "I couldn't upload the chart; the figures are above."
             )
+            await respond(text=NOT_IN_CHANNEL if error in _CHANNEL_ERRORS else words, replace_original=False)
 
     async def _follow_up(self, pages: list[dict[str, Any]], respond: AsyncRespond, replace: bool = False) -> None:
         for number, page in enumerate(pages[:MAX_FOLLOW_UPS]):

@@ -24,6 +24,13 @@ REQUIRED_SCOPES = (
     "im:write",
 )
 GROUP_SCOPE = "usergroups:read"
+CHART_SCOPE = "files:write"
+"""Needed only to upload charts (`/toll chart`, a digest's chart): without it the bot runs, charts are refused."""
+NO_CHARTS = (
+    f"The Slack app lacks the scope {CHART_SCOPE}, so charts cannot be uploaded (the figures are still sent as "
+    f"text). Add it under OAuth & Permissions → Bot Token Scopes (or update the app from {MANIFEST}), then "
+    "reinstall the app to the workspace."
+)
 BAD_TOKEN = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 
 
@@ -65,6 +72,9 @@ async def check_bot_token(client: AsyncWebClient, need_groups: bool) -> dict[str
             f"The Slack app lacks the scopes {', '.join(missing)}. Add them under OAuth & Permissions → Bot Token "
             f"Scopes (or update the app from {MANIFEST}), then reinstall the app to the workspace."
         )
+    if CHART_SCOPE not in granted:
+        log.warning(NO_CHARTS)
+        data["charts"] = False
     return data
 
 
