@@ -160,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_console)
     p = sub.add_parser("ask", help="run one command and print the reply; exit 1 if refused or invalid")
     p.add_argument("--user", help="act as this console user instead of the local operator")
-    p.add_argument("text", help='the command, e.g. "/toll Jableh"')
+    p.add_argument("text", help='the command, e.g. "/toll" or "/whatchanged since=yesterday"')
     p.set_defaults(run=_ask)
     p = sub.add_parser("serve", help="serve Slack and/or Discord (whichever has credentials) with the scheduler")
     p.add_argument("platform", nargs="?", choices=["slack", "discord"], help="serve only this platform")

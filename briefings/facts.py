@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from briefings.when import When
 
@@ -80,11 +80,15 @@ class PlaceKind(StrEnum):
     area = "area"
 
 
-class MeasureKind(StrEnum):
-    curfew = "curfew"
-    reinforcement = "reinforcement"
-    operation = "operation"
-    other = "other"
+def kind_slug(value: object) -> object:
+    """`State of emergency` and `state_of_emergency` are the kind `state-of-emergency`."""
+    if isinstance(value, str):
+        return "-".join(value.strip().lower().replace("_", " ").replace("-", " ").split())
+    return value
+
+
+MeasureKind = Annotated[str, BeforeValidator(kind_slug), StringConstraints(pattern=r"^[a-z][a-z0-9-]{0,39}$")]
+"""A kind of measure: one every situation knows (briefings/vocabulary.py) or one its file declares."""
 
 
 class Fact(BaseModel):
@@ -267,6 +271,8 @@ class Situation(BaseModel):
     region: Name
     timezone: str = "UTC"
     description: Text | None = None
+    measure_kinds: dict[MeasureKind, Name] = {}
+    """Kinds of measure this situation speaks of beyond the common ones, with their labels."""
 
     @field_validator("timezone")
     @classmethod
@@ -274,7 +280,7 @@ class Situation(BaseModel):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone '{value}' (use an IANA name such as Asia/Damascus)") from None
+            raise ValueError(f"unknown timezone '{value}' (use an IANA name such as Asia/Tokyo)") from None
         return value
 
     @property

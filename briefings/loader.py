@@ -9,8 +9,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from briefings.facts import FACT_KINDS, Actor, Fact, Place, Situation, Source
+from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source
 from briefings.names import NameIndex, UnknownName
+from briefings.vocabulary import known_measure
 
 # Section name in the file -> fact kind. Reference kinds come first: the others name them.
 SECTIONS: dict[str, str] = {
@@ -100,6 +101,11 @@ def parse(data: dict[str, Any], origin: str, base: dict[str, Fact] | None = None
             if item.get("id"):
                 explicit.add(str(item["id"]))
             key, fact_or_problems = _build(kind, dict(item), where, facts, known, indexes)
+            if isinstance(fact_or_problems, Measure) and situation is not None:
+                try:
+                    known_measure(situation, fact_or_problems.type)
+                except ValueError as exc:
+                    fact_or_problems = [f"{where}.type: {exc}"]
             if isinstance(fact_or_problems, list):
                 problems += fact_or_problems
             else:

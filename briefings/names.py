@@ -15,7 +15,7 @@ SUGGEST = 55.0
 
 
 def normalize(text: str) -> str:
-    """Lower case, no accents, no punctuation: `Al-Qardaha` and `al qardaha` look alike."""
+    """Lower case, no accents, no punctuation: `Al-Mina` and `al mina` look alike."""
     flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     flat = flat.replace("'", "")
     return _NON_WORD.sub(" ", flat).strip()

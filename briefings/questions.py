@@ -1,6 +1,6 @@
 """Questions in plain words -> the command that answers them, deterministically and offline.
 
-`interpret("how many were killed in Jabla?", snapshot)` is `/toll Jableh`. Places and actors are found by any
+`interpret("how many were killed in Springfeld?", snapshot)` is `/toll Springfield`. Places and actors are found by any
 spelling the situation knows (and close misspellings), days by the timeline's own reader, "since" by
 /whatchanged's. When the words do not say clearly enough, `not_understood` says so and suggests commands.
 """
@@ -15,8 +15,9 @@ from rapidfuzz import fuzz, process
 
 from briefings.answers.timeline import DayError, items, parse_day
 from briefings.commands.parse import Request
+from briefings.examples import filled
 from briefings.names import NameIndex, normalize
-from briefings.reply import Outcome, Reply, Section, b, line
+from briefings.reply import Outcome, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 
 
@@ -51,8 +52,8 @@ WHEN_WORDS = _set("happen happened happening timeline events event chronology oc
 SOURCE_WORDS = _set("source sources")
 BRIEF_WORDS = _set("summary summarise summarize overview brief briefing situation status")
 HELP_PHRASES = ("help", "what can you do", "how do i", "how does this work", "commands")
-DEMONYMS = {"turkish": "turkey", "saudis": "saudi", "saudi arabian": "saudi arabia", "alawite": "alawites"}
-"""People often name a state by its adjective; these map to a spelling the seed knows (used only if it does)."""
+QUESTION_EXAMPLES = ("how many were killed in {place}?", "what did {actor} say?", "what happened on {weekday}?")
+"""Questions `not_understood` suggests, in the channel's own situation."""
 MAX_GRAM = 5
 FUZZY_CUTOFF = 84.0
 _MONTHS = _set("jan feb mar apr may jun jul aug sep sept oct nov dec")
@@ -72,7 +73,7 @@ class Found:
 
 
 def looks_like_question(text: str) -> bool:
-    """Ends with `?` or starts like a question (`where` only as `where is/did …`: `where Jableh` is a command)."""
+    """Ends with `?` or starts like a question (`where` only as `where is/did …`: `where PLACE` is a command)."""
     words = normalize(text).split()
     if text.rstrip().endswith("?"):
         return True
@@ -107,7 +108,6 @@ def _find_name(found: Found, index: NameIndex) -> str | None:
             gram = " ".join(found.words[start:end])
             if gram in STOP:
                 continue
-            gram = DEMONYMS.get(gram, gram)
             key = _close(index, gram) if fuzzy else index.exact(gram)
             if key is None and not fuzzy and gram.endswith("s") and len(gram) > 4:
                 key = index.exact(gram[:-1])
@@ -212,7 +212,7 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
 
 
 def reading(request: Request) -> str:
-    """The command as one would type it: `/toll Jableh`, `/whatchanged since=yesterday`."""
+    """The command as one would type it: `/toll PLACE`, `/whatchanged since=yesterday`."""
     parts = [f"/{request.name}", *request.words, *(f"{k}={v}" for k, v in request.options.items())]
     return " ".join(parts)
 
@@ -235,6 +235,8 @@ def not_understood(text: str, snapshot: Snapshot) -> Reply:
             "and what changed — but I couldn't tell which one you mean."
         ),
         line("Try one of: ", *[part for s in dict.fromkeys(suggestions) for part in (b(s), " ")]),
-        line('For example: "how many were killed in Jableh?", "what did Turkey say?", "what happened on Thursday?"'),
     ]
+    examples = filled(QUESTION_EXAMPLES, snapshot)
+    if examples:
+        lines.append(line("For example: ", u(", ".join(f"“{e}”" for e in examples))))
     return Reply("I couldn't tell what you are asking.", [Section(None, lines)], outcome=Outcome.invalid)

@@ -107,7 +107,7 @@ class Briefings:
 
     async def handle(self, text: str, caller: Caller) -> Reply:
         """Runs one command as `caller` would in a chat, or answers a question in plain words (text that does
-        not start with `/` and is not a command: "how many died in Jableh?"). Never raises for bad input."""
+        not start with `/` and is not a command: "how many died there?"). Never raises for bad input."""
         plain = not text.strip().startswith("/")
         try:
             request = parse(text)

@@ -111,7 +111,7 @@ class Snapshot:
         return NameIndex.build("source", ((k, s.name, s.aliases) for k, s in self.all(Source)))
 
     def source_label(self, key: str) -> str:
-        """The shortest familiar name of a source (`SOHR` rather than its full name)."""
+        """The shortest familiar name of a source (its short upper-case alias rather than its full name)."""
         source = self.facts.get(key)
         if isinstance(source, Source):
             short = [a for a in source.aliases if a.isupper() and len(a) <= 8]

@@ -14,7 +14,6 @@ from briefings.facts import (
     FACT_KINDS,
     ActorKind,
     Fact,
-    MeasureKind,
     PlaceKind,
     Qualifier,
     Sourced,
@@ -25,6 +24,7 @@ from briefings.facts import (
 )
 from briefings.names import NameIndex, UnknownName
 from briefings.snapshot import Snapshot
+from briefings.vocabulary import known_measure
 from briefings.when import When
 
 
@@ -151,7 +151,7 @@ SPECS: dict[str, Spec] = {
     },
     "measure": {
         **SOURCED,
-        "type": ("type", choice(MeasureKind)),
+        "type": ("type", lambda text, env: known_measure(env.snapshot.situation, text)),
         "date": ("when", past_time),
         "text": ("text", words),
         "by": ("by", actor_ref),

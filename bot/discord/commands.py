@@ -69,7 +69,7 @@ def build(runner: Runner) -> list[AnyCommand]:
         await runner.run(interaction, command_text("toll", ["chart" if chart else None, place]))
 
     @app_commands.command(
-        name="ask", description="Ask in your own words: how many died in Jableh? what did Turkey say?"
+        name="ask", description="Ask in your own words: how many died, and where? who said what? what changed today?"
     )
     @app_commands.describe(question="Your question about this situation")
     async def ask(interaction: discord.Interaction, question: str) -> None:
@@ -175,7 +175,7 @@ def build(runner: Runner) -> list[AnyCommand]:
             await runner.run(interaction, command_text("update", ["toll"], options))
 
     @app_commands.command(name="add", description=summary("add"))
-    @app_commands.describe(kind="What to add", fields='key=value ..., e.g. date=2025-03-08 text="..." source="SOHR"')
+    @app_commands.describe(kind="What to add", fields='key=value ..., e.g. date=YYYY-MM-DD text="..." source="..."')
     @app_commands.choices(kind=KINDS)
     async def add(interaction: discord.Interaction, kind: str, fields: str | None = None) -> None:
         await runner.run(interaction, command_text("add", [kind], raw=fields or ""))

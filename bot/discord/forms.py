@@ -13,7 +13,7 @@ SHARE_ID = "briefing:share"
 TOLL_FIELDS: dict[str, tuple[str, str, discord.TextStyle]] = {
     "killed": ("Killed (total)", "e.g. 120", discord.TextStyle.short),
     "civilians": ("Of whom civilians", "e.g. 60", discord.TextStyle.short),
-    "source": ("Source (who reported it)", "e.g. SOHR", discord.TextStyle.short),
+    "source": ("Source (who reported it)", "its name or short name, as /sources lists it", discord.TextStyle.short),
     "as_of": ("As of (YYYY-MM-DD or YYYY-MM-DDTHH:MM)", "empty: now", discord.TextStyle.short),
     "note": ("Note", "optional", discord.TextStyle.paragraph),
 }

@@ -1,4 +1,4 @@
-"""Core command text from Discord's typed options: `/update toll killed=5 source="Syrian Observatory"`."""
+"""Core command text from Discord's typed options: `/update toll killed=5 source="City Hospital"`."""
 
 from __future__ import annotations
 

@@ -67,8 +67,8 @@ def command_names() -> list[str]:
 
 
 def command_from_mention(text: str, bot_user: str = "") -> str:
-    """`<@UBOT> toll jableh` (or `hi <@UBOT> toll jableh`) -> `/toll jableh`: the words after the bot's mention.
-    A question in plain words (`<@UBOT> how many died in Jableh?`) is passed on as it is, for the core to read.
+    """`<@UBOT> toll rome` (or `hi <@UBOT> toll rome`) -> `/toll rome`: the words after the bot's mention.
+    A question in plain words (`<@UBOT> how many died in Rome?`) is passed on as it is, for the core to read.
     Other mentions stay in the text (and are shown escaped); an unknown bot id takes the first mention as the bot's."""
     own = re.compile(rf"<@{re.escape(bot_user) if bot_user else '[A-Z0-9]+'}(?:\|[^>]*)?>")
     found = own.search(text)
@@ -384,7 +384,7 @@ class SlackAdapter:
             self._spawn(self._mention(event), f"mention in {event.get('channel')}")
 
     async def _mention(self, event: dict[str, Any]) -> None:
-        """`@Briefing toll jableh` is `/toll jableh`, and `@Briefing how many died in Jableh?` a question: answered
+        """`@Briefing toll rome` is `/toll rome`, and `@Briefing how many died in Rome?` a question: answered
         in a thread, with any chart uploaded to the thread (refusals only to the asker)."""
         text = blocks.unescape(command_from_mention(str(event.get("text") or ""), self.bot_user))
         channel, user = str(event.get("channel", "")), str(event.get("user", ""))

@@ -1,6 +1,6 @@
 """Moderator forms (Slack modals): `/update` with no arguments opens a toll form, `/add event` an event form.
 
-A submission becomes the same command text a moderator would type (`/update toll killed="70" source="SOHR"`),
+A submission becomes the same command text a moderator would type (`/update toll killed="70" source="Monitor"`),
 so the core validates it exactly as it validates typed commands. An invalid reply names the option at fault
 (`Reply.field`); the form shows the error beside that option's block.
 """
@@ -73,7 +73,7 @@ TOLL = Form(
         Field("kidnapped", "Kidnapped or detained", placeholder="a number, or several / dozens / hundreds"),
         Field("qualifier", "The source says", kind="select", choices=("at least", "about", "more than", "exactly")),
         Field("place", "Place", placeholder="leave empty for the whole situation"),
-        Field("source", "Source", optional=False, placeholder="e.g. SOHR"),
+        Field("source", "Source", optional=False, placeholder="its name or short name, as /sources lists it"),
         Field(
             "as_of", "As of", placeholder="YYYY-MM-DD or YYYY-MM-DDTHH:MM", hint="When the source's count was valid."
         ),
@@ -90,7 +90,7 @@ EVENT = Form(
         Field("text", "What happened", optional=False, multiline=True),
         Field("place", "Places", placeholder="names, separated by commas"),
         Field("actors", "Actors", placeholder="names, separated by commas"),
-        Field("source", "Source", optional=False, placeholder="e.g. SOHR"),
+        Field("source", "Source", optional=False, placeholder="its name or short name, as /sources lists it"),
         Field("note", "Note", multiline=True),
     ),
 )

@@ -13,7 +13,7 @@ from briefings.when import When
 
 
 def sources_text(snapshot: Snapshot, keys: Iterable[str]) -> str:
-    """`SOHR`, or `Turkish Foreign Ministry via News report of 7 Mar 2025` for a relayed statement."""
+    """`Monitor`, or `Foreign Ministry via Daily News` for a relayed statement."""
     names = [snapshot.source_label(k) for k in keys]
     if len(names) <= 1:
         return "".join(names)
@@ -21,7 +21,7 @@ def sources_text(snapshot: Snapshot, keys: Iterable[str]) -> str:
 
 
 def cite(snapshot: Snapshot, fact: Sourced, when: When | None, key: str, named: bool = True) -> list[Part]:
-    """` (SOHR, as of Fri 7 Mar 2025, morning) [t1]`: who says it (unless the line already named
+    """` (Monitor, as of Fri 7 Mar 2025, morning) [t1]`: who says it (unless the line already named
     them), as of when, and the fact's id."""
     inside: list[Part] = [u(sources_text(snapshot, fact.sources))] if named else []
     if when is not None:
@@ -35,7 +35,7 @@ def as_of_text(when: When) -> str:
 
 
 def footer(snapshot: Snapshot, facts: Iterable[Fact], extra: str = "") -> Line:
-    """`As of Fri 7 Mar 2025 · Sources: SOHR, Reuters` for the facts a reply used."""
+    """`As of Fri 7 Mar 2025 · Sources: Monitor, Daily News` for the facts a reply used."""
     facts = list(facts)
     latest = max((w for f in facts if (w := when_of(f)) is not None), key=lambda w: w.sort_key(), default=None)
     cited: list[str] = []

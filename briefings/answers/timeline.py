@@ -10,6 +10,7 @@ from briefings.answers.common import cite, footer
 from briefings.facts import Event, Fact, Measure, Status
 from briefings.reply import Line, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot, fact_order
+from briefings.vocabulary import measure_label
 from briefings.when import When
 
 MAX_ENTRIES = 14
@@ -80,7 +81,7 @@ def entry_line(snapshot: Snapshot, key: str, fact: Event | Measure) -> Line:
         time = fact.when.clock.strftime("%H:%M") + " "
     elif fact.when.part:
         time = f"({fact.when.part.value}) "
-    kind = f"{fact.type.value.capitalize()}: " if isinstance(fact, Measure) else ""
+    kind = f"{measure_label(snapshot.situation, fact.type)}: " if isinstance(fact, Measure) else ""
     return line(time + kind, u(fact.text), *cite(snapshot, fact, None, key))
 
 

@@ -23,7 +23,7 @@ class Request:
 
     @property
     def rest(self) -> str:
-        """The words after the command name, as one string (`/toll Beit Anan` -> `Beit Anan`)."""
+        """The words after the command name, as one string (`/toll New Town` -> `New Town`)."""
         return " ".join(self.words)
 
 

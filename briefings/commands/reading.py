@@ -7,6 +7,7 @@ import asyncio
 from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
 from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
+from briefings.examples import filled
 from briefings.names import NameIndex
 from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
 from briefings.store import NotFound
@@ -29,7 +30,7 @@ async def brief_command(ctx: Context, request: Request) -> Reply:
     "toll",
     "/toll [place] · /toll chart [place]",
     "Deaths and injuries: each source's latest figures, where they differ, and per place; a chart over time.",
-    examples=("/toll", "/toll Jableh", "/toll Lattakia province", "/toll chart", "/toll chart Jableh"),
+    examples=("/toll", "/toll {place}", "/toll chart", "/toll chart {place}"),
     pure=True,
 )
 async def toll_command(ctx: Context, request: Request) -> Reply:
@@ -47,7 +48,7 @@ async def toll_command(ctx: Context, request: Request) -> Reply:
     "reactions",
     "/reactions [actor]",
     "What governments, officials and other bodies have said.",
-    examples=("/reactions", "/reactions Turkey"),
+    examples=("/reactions", "/reactions {actor}"),
     pure=True,
 )
 async def reactions_command(ctx: Context, request: Request) -> Reply:
@@ -58,7 +59,7 @@ async def reactions_command(ctx: Context, request: Request) -> Reply:
     "timeline",
     "/timeline [day]",
     "What happened, in order, as precisely as the sources say.",
-    examples=("/timeline", "/timeline 2025-03-06", "/timeline thursday"),
+    examples=("/timeline", "/timeline {day}", "/timeline {weekday}"),
     pure=True,
 )
 async def timeline_command(ctx: Context, request: Request) -> Reply:
@@ -69,7 +70,7 @@ async def timeline_command(ctx: Context, request: Request) -> Reply:
     "where",
     "/where [place]",
     "The places involved, by province, or what happened in one.",
-    examples=("/where", "/where Qardaha"),
+    examples=("/where", "/where {place}"),
     pure=True,
 )
 async def where_command(ctx: Context, request: Request) -> Reply:
@@ -95,7 +96,7 @@ async def situations_command(ctx: Context, request: Request) -> Reply:
     "/situation use SLUG",
     "Switch this channel to another situation (moderators).",
     moderators_only=True,
-    examples=("/situation use syria-coast-2025-03",),
+    examples=("/situation use {slug}",),
 )
 async def situation_command(ctx: Context, request: Request) -> Reply:
     if len(request.words) != 2 or request.words[0].lower() != "use":
@@ -122,7 +123,7 @@ async def help_command(ctx: Context, request: Request) -> Reply:
         if found is None:
             return unknown_command(name)
         lines = [line(found.summary), line("Usage: ", found.usage)]
-        lines += [line("Example: ", example) for example in found.examples]
+        lines += [line("Example: ", u(example)) for example in filled(found.examples, await ctx.snapshot())]
         if found.moderators_only:
             lines.append(line("For moderators only."))
         return Reply(f"/{found.name}", [Section(None, lines)])

@@ -1,9 +1,7 @@
 """Moderators' commands: add, update, correct, retract, undo. Each is one transaction; a refusal
-names the option at fault and writes nothing. `/history` and `/whatchanged` are open to everyone."""
+names the option at fault and writes nothing. `/history` is open to everyone."""
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 from briefings.answers import changes
 from briefings.answers.cards import fact_lines
@@ -147,7 +145,7 @@ async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Repl
     UPDATE_USAGE,
     "Record a new toll claim from a source (moderators).",
     moderators_only=True,
-    examples=('/update toll killed=120 civilians=60 source="SOHR" as_of=2025-03-08T18:00',),
+    examples=('/update toll killed=120 civilians=60 source="{source}" as_of={next_day}T18:00',),
 )
 async def update_command(ctx: Context, request: Request) -> Reply:
     if [w.lower() for w in request.words] != ["toll"]:
@@ -161,10 +159,10 @@ async def update_command(ctx: Context, request: Request) -> Reply:
     "Record a new fact (moderators).",
     moderators_only=True,
     examples=(
-        '/add event date=2025-03-08 place=Jableh text="..." source="SOHR"',
-        '/add reaction actor=Turkey stance=warns quote="..." date=2025-03-08 source="News report"',
-        '/add source name="UN OHCHR" kind=international-body',
-        '/add place name=Baniyas province=Tartous kind=city aliases="Banias"',
+        '/add event date={day} place="{place}" text="..." source="{source}"',
+        '/add reaction actor="{actor}" stance=warns quote="..." date={day} source="{source}"',
+        '/add measure type=curfew date={day} place="{place}" text="..." source="{source}"',
+        '/add source name="..." kind=international-body aliases="..."',
     ),
 )
 async def add_command(ctx: Context, request: Request) -> Reply:
@@ -172,7 +170,7 @@ async def add_command(ctx: Context, request: Request) -> Reply:
     if kind not in ADDABLE or len(request.words) != 1:
         return problem(
             f"Say what to add: /add {'|'.join(ADDABLE[:-1])} key=value ...",
-            "For example: " + '/add event date=2025-03-08 text="..." source="SOHR"',
+            "For example: " + '/add event date=YYYY-MM-DD text="..." source="..."',
         )
     usage = f"/add {kind} " + " ".join(f"{o}=..." for o in SPECS[kind] if o not in ("status",))
     return await _create(ctx, request, kind, usage)
@@ -196,7 +194,7 @@ async def _existing(ctx: Context, request: Request, verb: str) -> tuple[Snapshot
     '/correct ID key=value ... reason="..."',
     "A new revision of a fact; history is kept (moderators).",
     moderators_only=True,
-    examples=('/correct t1 killed=72 reason="SOHR revised its count"',),
+    examples=('/correct t1 killed=72 reason="The source revised its count"',),
 )
 async def correct_command(ctx: Context, request: Request) -> Reply:
     found = await _existing(ctx, request, "correct")
@@ -289,24 +287,3 @@ async def history_command(ctx: Context, request: Request) -> Reply:
     if key not in snapshot.facts:
         return problem(f"There is no fact “{key}”.", "Ids are shown in square brackets in every answer, e.g. [t1].")
     return changes.history(snapshot, key, await ctx.store.history(ctx.slug, key))
-
-
-@command(
-    "whatchanged",
-    "/whatchanged [since=24h|3d|yesterday|DATE|DATE THH:MM]",
-    "New tolls with their change, events, reactions, corrections and retractions since then.",
-    examples=("/whatchanged", "/whatchanged since=yesterday", "/whatchanged since=2025-03-08T08:00"),
-)
-async def whatchanged_command(ctx: Context, request: Request) -> Reply:
-    if set(request.options) - {"since"}:
-        return problem("Usage: /whatchanged [since=...]", "For example since=24h, since=yesterday, since=2025-03-08")
-    text = request.options.get("since") or request.rest
-    snapshot = await ctx.snapshot()
-    try:
-        since = changes.parse_since(text, ctx.now, snapshot) if text else ctx.now - timedelta(hours=24)
-    except ValueError as exc:
-        return problem(f"since: {exc}")
-    if since > ctx.now:
-        return problem("since: that is in the future.")
-    revisions = await ctx.store.changes_since(ctx.slug, since)
-    return changes.whatchanged(snapshot, revisions, since, ctx.now)

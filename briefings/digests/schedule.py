@@ -22,7 +22,7 @@ _NAMED_DAYS = {
 }
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$")
 TIME_EXAMPLES = "use HH:MM, for example 08:00 or 18:30"
-ZONE_EXAMPLES = "use an IANA name such as Europe/London, Asia/Damascus, America/New_York or UTC"
+ZONE_EXAMPLES = "use an IANA name such as Europe/London, Asia/Tokyo, America/New_York or UTC"
 DAY_EXAMPLES = "use daily, weekdays, weekends, mon-fri or mon,wed,fri"
 
 
