@@ -229,7 +229,8 @@ class DiscordAdapter:
         channel = self.client.get_partial_messageable(interaction.channel_id)
         who = render.inert(interaction.user.display_name)
         try:
-            await channel.send(content=f"Shared by {who}", embeds=message.embeds)
+            # the click's id as an enforced nonce: a send retried after a lost answer posts once
+            await channel.send(content=f"Shared by {who}", embeds=message.embeds, nonce=str(interaction.id))
         except discord.Forbidden:
             log.warning("cannot post in channel %s (missing permissions)", interaction.channel_id)
             await interaction.response.send_message(

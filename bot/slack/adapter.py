@@ -16,14 +16,10 @@ from typing import Any
 import aiohttp
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
-from bot.slack import blocks, forms, posting
+from bot.slack import blocks, forms, once, posting
 from bot.slack.callers import Callers, group_ids
 from bot.slack.errors import error_code
 from bot.slack.http import HttpServer
@@ -107,7 +103,7 @@ class SlackAdapter:
         self.client = AsyncWebClient(
             token=settings.slack_bot_token,
             base_url=settings.slack_api_url,
-            retry_handlers=[AsyncConnectionErrorRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=3)],
+            retry_handlers=once.retry_handlers(),
         )
         self.socket_mode = bool(settings.slack_app_token)
         self.app = AsyncApp(
@@ -355,11 +351,12 @@ class SlackAdapter:
             await respond(text=blocks.plain_text(reply), replace_original=False)
             return
         note = f"Shared by {caller.name or 'a member'} · {text}"
+        key = once.request_key(body)
         try:
-            for message in blocks.messages(reply, note=note):
-                await self.client.chat_postMessage(
-                    channel=channel, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
-                )
+            for part, message in enumerate(blocks.messages(reply, note=note)):
+                marker = once.Marker("briefing_share", {"request": key[-16:], "part": part})
+                kwargs = {"unfurl_links": False, "unfurl_media": False, **message.as_kwargs()}
+                await once.post_once(self.client, channel, kwargs, marker)
             if reply.image is not None:
                 await posting.upload(self.client, channel, reply.image)
         except SlackApiError as exc:
@@ -396,10 +393,10 @@ class SlackAdapter:
                 channel=channel, user=user, thread_ts=thread, text=blocks.plain_text(reply)
             )
             return
-        for message in blocks.messages(reply):
-            await self.client.chat_postMessage(
-                channel=channel, thread_ts=thread, unfurl_links=False, unfurl_media=False, **message.as_kwargs()
-            )
+        for part, message in enumerate(blocks.messages(reply)):
+            marker = once.Marker("briefing_answer", {"asked": str(event.get("ts") or ""), "part": part})
+            kwargs = {"thread_ts": thread, "unfurl_links": False, "unfurl_media": False, **message.as_kwargs()}
+            await once.post_once(self.client, channel, kwargs, marker)
         if reply.image is not None:
             await posting.upload(self.client, channel, reply.image, thread_ts=thread)
 

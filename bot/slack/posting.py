@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -11,12 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.adapter import PostError
 from bot.slack.blocks import messages
 from bot.slack.errors import NETWORK_ERRORS, error_code
+from bot.slack.once import Marker, find, post_once
 from briefings.reply import Image, Reply
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "briefing_digest"
-HISTORY_LIMIT = 100
 PERMANENT = frozenset(
     {
         "channel_not_found",
@@ -44,23 +43,29 @@ def post_error(action: str, channel: str, exc: Exception) -> PostError:
     return PostError(f"Slack {action} in {channel} failed: {exc!r}")
 
 
+def marker(run_key: str, part: int = 0) -> Marker:
+    """The metadata of a digest's message: the run key, and the part after the first."""
+    return Marker(EVENT_TYPE, {"run_key": run_key, **({"part": part} if part else {})})
+
+
 async def post(client: AsyncWebClient, channel: str, reply: Reply, run_key: str) -> str:
-    """Posts the reply (in several messages if long); the first carries the run key. Returns its ts."""
+    """Posts the reply (in several messages if long), each once (see `post_once`); the first carries the run key.
+    Returns its ts."""
     channel = channel_id(channel)
     first = ""
     for number, message in enumerate(messages(reply)):
-        extra: dict[str, Any] = {}
-        if number == 0:
-            extra["metadata"] = {"event_type": EVENT_TYPE, "event_payload": {"run_key": run_key}}
         try:
-            response = await client.chat_postMessage(
-                channel=channel, unfurl_links=False, unfurl_media=False, **message.as_kwargs(), **extra
+            ts = await post_once(
+                client,
+                channel,
+                {"unfurl_links": False, "unfurl_media": False, **message.as_kwargs()},
+                marker(run_key, number),
             )
         except (SlackApiError, *NETWORK_ERRORS) as exc:
             if first:  # the marked message went out; the digest counts as posted
                 break
             raise post_error("chat.postMessage", channel, exc) from exc
-        first = first or str(response["ts"])
+        first = first or ts
     if reply.image is not None:
         try:  # the digest went out; a chart that fails to upload is logged, not retried (it would post twice)
             await upload(client, channel, reply.image, thread_ts=first)
@@ -85,15 +90,9 @@ async def upload(
 
 
 async def find_posted(client: AsyncWebClient, channel: str, run_key: str) -> str | None:
-    """The ts of a recent message whose metadata carries `run_key`."""
+    """The ts of a recent message whose metadata carries `run_key` (the digest's first message)."""
     channel = channel_id(channel)
     try:
-        response = await client.conversations_history(channel=channel, include_all_metadata=True, limit=HISTORY_LIMIT)
+        return await find(client, channel, marker(run_key))
     except (SlackApiError, *NETWORK_ERRORS) as exc:
         raise post_error("conversations.history", channel, exc) from exc
-    for message in response.get("messages") or []:
-        metadata = message.get("metadata") or {}
-        payload = metadata.get("event_payload") or {}
-        if metadata.get("event_type") == EVENT_TYPE and payload.get("run_key") == run_key:
-            return str(message["ts"])
-    return None

@@ -44,6 +44,10 @@ class FakeSlack:
     """Method -> Slack error code to answer it with (`{"ok": false, "error": ...}`)."""
     rate_limits: dict[str, list[int]] = field(default_factory=dict)
     """Method -> Retry-After values: each call first consumes one and gets a 429."""
+    dropped: dict[str, int] = field(default_factory=dict)
+    """Method -> how many of its next calls take effect and then lose their answer (the connection is closed)."""
+    lost: dict[str, int] = field(default_factory=dict)
+    """Method -> how many of its next calls are lost before taking effect (the connection is closed)."""
     usergroups: dict[str, list[str]] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=dict)
     """User id -> display name for users.info."""
@@ -131,10 +135,23 @@ class FakeSlack:
             )
         if method in self.errors:
             return web.json_response({"ok": False, "error": self.errors[method]})
+        if self.lost.get(method):
+            self.lost[method] -= 1
+            self._hang_up(request)
         answer = getattr(self, "_" + method.replace(".", "_"), None)
         data: dict[str, Any] = answer(params, token) if answer else {}
+        if self.dropped.get(method):
+            self.dropped[method] -= 1
+            self._hang_up(request)  # done, but the bot never hears back
         headers = {"X-OAuth-Scopes": self.scopes} if method == "auth.test" and self.scopes is not None else None
         return web.json_response({"ok": True, **data}, headers=headers)
+
+    @staticmethod
+    def _hang_up(request: web.Request) -> None:
+        """Closes the connection without an answer."""
+        if request.transport is not None:
+            request.transport.close()
+        raise web.HTTPInternalServerError()
 
     def _auth_test(self, params: dict[str, Any], token: str) -> dict[str, Any]:
         return {
@@ -171,6 +188,13 @@ class FakeSlack:
         messages = list(reversed(self.history.get(str(params.get("channel")), [])))
         if not with_metadata:
             messages = [{k: v for k, v in m.items() if k != "metadata"} for m in messages]
+        return {"messages": messages[: int(params.get("limit") or 100)], "has_more": False}
+
+    def _conversations_replies(self, params: dict[str, Any], token: str) -> dict[str, Any]:
+        thread = str(params.get("ts"))
+        messages = [
+            m for m in self.history.get(str(params.get("channel")), []) if thread in (m["ts"], m.get("thread_ts"))
+        ]
         return {"messages": messages[: int(params.get("limit") or 100)], "has_more": False}
 
     def _views_open(self, params: dict[str, Any], token: str) -> dict[str, Any]:

@@ -64,6 +64,9 @@ class FakeDiscord:
         self.gateway_paths: list[str] = []
         self.messages: dict[str, list[Json]] = {}
         self.forbidden_channels: set[str] = set()
+        self.lost_answers = 0
+        """How many of the next channel message posts take effect and then answer HTTP 500 (the answer is lost)."""
+        self._nonces: dict[tuple[str, str], Json] = {}
         self.bot = user(BOT_ID, "briefing-bot", bot=True)
         self._ids = itertools.count(1300000000000001000)
         self._seq = itertools.count(1)
@@ -180,10 +183,23 @@ class FakeDiscord:
             if request.method == "GET":
                 limit = int(request.query.get("limit", "50"))
                 return self._json(list(reversed(self.messages.get(channel, [])))[:limit])
-            message = self._message(channel, body or {})
-            self.messages.setdefault(channel, []).append(message)
+            message = self._sent(channel, body or {})
+            if self.lost_answers:
+                self.lost_answers -= 1
+                return self._error(500, "500: Internal Server Error")
             return self._json(message)
         return self._error(404, f"Unknown route {request.method} {path}", 10000)
+
+    def _sent(self, channel: str, body: Json) -> Json:
+        """A new message, or, as Discord does for `enforce_nonce`, the one already sent with the same nonce."""
+        nonce = body.get("nonce")
+        if nonce and body.get("enforce_nonce") and (channel, str(nonce)) in self._nonces:
+            return self._nonces[(channel, str(nonce))]
+        message = self._message(channel, body)
+        self.messages.setdefault(channel, []).append(message)
+        if nonce:
+            self._nonces[(channel, str(nonce))] = message
+        return message
 
     def _application(self) -> Json:
         return {
