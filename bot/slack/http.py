@@ -11,6 +11,8 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
+from bot.slack import payloads
+
 EVENTS_PATH = "/slack/events"
 ACCEPTED_TYPES = ("application/x-www-form-urlencoded", "application/json")
 log = logging.getLogger(__name__)
@@ -22,8 +24,9 @@ def malformed(body: bytes, content_type: str) -> str | None:
         if content_type == "application/json":
             return None if isinstance(json.loads(body), dict) else "the JSON body is not an object"
         payload = parse_qs(body.decode("utf-8")).get("payload")
-        if payload and not isinstance(json.loads(payload[0]), dict):
-            return "the payload field is not a JSON object"
+        if payload:
+            data = json.loads(payload[0])
+            return payloads.problem(data) if isinstance(data, dict) else "the payload field is not a JSON object"
     except (ValueError, UnicodeDecodeError) as exc:
         return f"unreadable body ({exc.__class__.__name__})"
     return None
