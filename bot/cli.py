@@ -8,26 +8,23 @@ import json
 import logging
 import os
 import sys
+import traceback
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot import console
-from bot.adapter import SetupError
-from bot.serve import serve
+from bot.failures import explain, open_briefings
+from bot.images import save_image
 from bot.settings import Settings
-from briefings import merge
 from briefings.access import Caller
-from briefings.answers.changes import differences
 from briefings.loader import SituationFileError, load_file
 from briefings.render_text import render
-from briefings.service import Briefings
 from briefings.settings import CoreSettings
 from briefings.store import NotFound
-from briefings.store.store import encode
+
+if TYPE_CHECKING:
+    from briefings.service import Briefings
 
 
 def _caller(user: str | None) -> Caller:
@@ -38,12 +35,8 @@ async def _ask(briefings: Briefings, args: argparse.Namespace) -> int:
     reply = await briefings.handle(args.text, _caller(args.user))
     print(render(reply))
     if reply.image is not None:
-        print(f"(chart saved to {console.save_image(reply.image)})")
+        print(f"(chart saved to {save_image(reply.image)})")
     return 0 if reply.ok else 1
-
-
-async def _console(briefings: Briefings, args: argparse.Namespace) -> int:
-    return await console.run(briefings, _caller(args.user))
 
 
 async def _migrate(briefings: Briefings, args: argparse.Namespace) -> int:
@@ -56,7 +49,7 @@ async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
     reply = await briefings.digest(await briefings.situation_for("console"))
     print(render(reply))
     if reply.image is not None:
-        print(f"(chart saved to {console.save_image(reply.image)})")
+        print(f"(chart saved to {save_image(reply.image)})")
     return 0
 
 
@@ -83,6 +76,9 @@ async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
+    from briefings import merge
+    from briefings.answers.changes import differences
+
     peek = load_file(Path(args.file))  # validates on its own first, for a clear error
     snapshot = await briefings.store.snapshot(peek.situation.slug)
     file = load_file(Path(args.file), base=snapshot.facts)
@@ -111,6 +107,8 @@ async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _export(briefings: Briefings, args: argparse.Namespace) -> int:
+    from briefings.store.store import encode
+
     slug = args.situation or await briefings.situation_for("console")
     situation = await briefings.store.situation(slug)
     snapshot = await briefings.store.snapshot(slug)
@@ -143,11 +141,7 @@ async def _export(briefings: Briefings, args: argparse.Namespace) -> int:
     return 0
 
 
-class DatabaseUnavailable(Exception):
-    """The database could not be opened or migrated."""
-
-
-Runner = Callable[[Briefings, argparse.Namespace], Awaitable[int]]
+Runner = Callable[["Briefings", argparse.Namespace], Awaitable[int]]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -157,7 +151,7 @@ def parser() -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True)
     p = sub.add_parser("console", help="talk to the bot in this terminal (the embedded default)")
     p.add_argument("--user", help="act as this console user (a moderator only if listed in BRIEFING_MODERATORS)")
-    p.set_defaults(run=_console)
+    p.set_defaults(run=None)
     p = sub.add_parser("ask", help="run one command and print the reply; exit 1 if refused or invalid")
     p.add_argument("--user", help="act as this console user instead of the local operator")
     p.add_argument("text", help='the command, e.g. "/toll" or "/whatchanged since=yesterday"')
@@ -182,16 +176,23 @@ def parser() -> argparse.ArgumentParser:
 
 async def _main(args: argparse.Namespace) -> int:
     if args.command == "serve":
+        from bot.serve import serve
+
         return await serve(Settings(), args.platform)
     run: Runner = args.run
-    try:
-        briefings = await Briefings.start(CoreSettings())
-    except (OSError, SQLAlchemyError) as exc:
-        raise DatabaseUnavailable(exc) from exc
+    briefings = await open_briefings(CoreSettings())
     try:
         return await run(briefings, args)
     finally:
         await briefings.close()
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "console":
+        from bot import console
+
+        return console.main(CoreSettings(), _caller(args.user))
+    return asyncio.run(_main(args))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -199,29 +200,23 @@ def main(argv: list[str] | None = None) -> int:
     level = logging.INFO if args.command == "serve" else logging.WARNING
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
-        return asyncio.run(_main(args))
-    except SituationFileError as exc:
+        return _dispatch(args)
+    except (SituationFileError, NotFound) as exc:
         print(str(exc), file=sys.stderr)
         return 1
-    except ValidationError as exc:
-        for error in exc.errors():
-            name = "BRIEFING_" + "_".join(str(part) for part in error["loc"]).upper()
-            print(f"Invalid setting {name}: {error['msg'].removeprefix('Value error, ')}", file=sys.stderr)
-        return 2
-    except NotFound as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
-    except DatabaseUnavailable as error:
-        cause = error.__cause__
-        print(f"briefing: cannot open the database ({type(cause).__name__}: {cause})", file=sys.stderr)
-        print("Check BRIEFING_DATABASE_URL (e.g. sqlite:///briefing.db or postgresql://user@host/db).", file=sys.stderr)
-        return 1
-    except SetupError as exc:
-        print(f"briefing: {exc}", file=sys.stderr)
-        return 2
     except BrokenPipeError:
         # Whoever read our output stopped reading (`briefing export | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        failure = explain(exc, Settings if args.command == "serve" else CoreSettings)
+        if failure is None:
+            if os.environ.get("BRIEFING_DEBUG"):
+                traceback.print_exc()
+            print(f"briefing: unexpected error ({type(exc).__name__}: {exc}).", file=sys.stderr)
+            print("Set BRIEFING_DEBUG=1 to see where it happened.", file=sys.stderr)
+            return 1
+        print(failure.message, file=sys.stderr)
+        return failure.code

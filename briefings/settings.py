@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-from pydantic import Field, field_validator
+from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+DATABASE_SETTINGS = ("BRIEFING_DATABASE_URL", "DATABASE_URL")
+"""Where the database URL is read from, first found: ours, then the one hosting platforms set."""
 MODERATOR_FORMS = ("console:", "slack:U", "slack:W", "slack:S", "discord:user:", "discord:role:")
 
 
@@ -17,6 +19,7 @@ class CoreSettings(BaseSettings):
 
     database_url: str = Field(
         default="sqlite:///briefing.db",
+        validation_alias=AliasChoices(*(name.lower() for name in DATABASE_SETTINGS)),
         description="sqlite:///PATH (the embedded default) or postgresql://USER@HOST/DB",
     )
     moderators: str = Field(

@@ -6,24 +6,35 @@ import time
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+from briefings.store.heads import schema_is_current
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 WRITE = "briefings_write"
 """Execution option marking a connection that will write (SQLite then takes the lock up front)."""
 
 
+class DatabaseSetupError(ValueError):
+    """The database URL cannot be used as given; the message says why."""
+
+
 def async_url(url: str) -> str:
-    """Accepts the URLs people write (`sqlite:///b.db`, `postgresql://...`) and picks the async driver."""
-    parsed = make_url(url)
+    """Accepts the URLs people write (`sqlite:///b.db`, `postgresql://...`, a platform's `postgres://...`) and
+    picks the async driver."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise DatabaseSetupError(f"'{url}' is not a database URL") from None
     driver = {"sqlite": "sqlite+aiosqlite", "postgresql": "postgresql+asyncpg", "postgres": "postgresql+asyncpg"}
     backend = parsed.drivername.split("+")[0]
     if backend not in driver:
-        raise ValueError(f"unsupported database URL '{parsed.drivername}://...' (use sqlite:/// or postgresql://)")
+        raise DatabaseSetupError(
+            f"unsupported database URL '{parsed.drivername}://...' (use sqlite:/// or postgresql://)"
+        )
     return parsed.set(drivername=driver[backend]).render_as_string(hide_password=False)
 
 
@@ -31,8 +42,10 @@ def create_engine(url: str) -> AsyncEngine:
     full = async_url(url)
     if full.startswith("sqlite"):
         path = make_url(full).database
-        if path and path != ":memory:":
-            Path(path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        if path and path != ":memory:" and not path.startswith("file:"):
+            folder = Path(path).expanduser().parent
+            if not folder.is_dir():
+                raise DatabaseSetupError(f"the folder {folder} for the SQLite file does not exist; create it first")
         engine = create_async_engine(full, connect_args={"timeout": 30})
         _sqlite_pragmas(engine)
         return engine
@@ -75,7 +88,11 @@ def _use_wal(cursor: Any, patience: float = 30.0) -> None:
 
 
 async def migrate(engine: AsyncEngine) -> None:
-    """Brings the schema up to date; on PostgreSQL an advisory lock keeps instances from racing."""
+    """Brings the schema up to date; on PostgreSQL an advisory lock keeps instances from racing. A database already
+    at the newest revision is left alone without loading the migration tool."""
+    async with engine.connect() as connection:
+        if await connection.run_sync(schema_is_current, MIGRATIONS / "versions"):
+            return
     async with engine.connect() as connection:
         connection = await connection.execution_options(**{WRITE: True})
         async with connection.begin():
@@ -85,6 +102,9 @@ async def migrate(engine: AsyncEngine) -> None:
 
 
 def _upgrade(connection: Connection) -> None:
+    from alembic import command
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
