@@ -18,6 +18,10 @@ class Settings(CoreSettings):
     slack_api_url: str = Field(default="https://slack.com/api/", validation_alias=_env("SLACK_API_URL"))
     port: int = Field(default=3000, validation_alias=_env("PORT"))
     host: str = Field(default="0.0.0.0", description="address the Slack HTTP endpoint listens on")
+    http_read_timeout: float = Field(
+        default=10.0, gt=0, description="seconds a client has to send a whole request (headers and body)"
+    )
+    http_max_connections: int = Field(default=500, ge=1, description="open connections to the HTTP endpoint")
     discord_token: str = Field(default="", validation_alias=_env("DISCORD_TOKEN"))
     discord_guild_ids: str = Field(default="", validation_alias=_env("DISCORD_GUILD_IDS"))
 

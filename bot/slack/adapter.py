@@ -144,9 +144,7 @@ class SlackAdapter:
             if self.socket_mode:
                 await self._connect_socket()
             else:
-                server = HttpServer(
-                    self.app, self.settings.host, self.settings.port, self.settings.slack_signing_secret
-                )
+                server = HttpServer.configured(self.app, self.settings)
                 await server.start()
                 self.http = server
                 log.info("Slack events endpoint on http://%s:%s/slack/events", self.settings.host, self.port)

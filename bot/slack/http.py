@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from urllib.parse import parse_qs
@@ -11,7 +12,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
+from bot.settings import Settings
 from bot.slack import payloads
+from bot.slack.guard import BACKLOG, ConnectionGuard
 
 EVENTS_PATH = "/slack/events"
 ACCEPTED_TYPES = ("application/x-www-form-urlencoded", "application/json")
@@ -35,14 +38,25 @@ def malformed(body: bytes, content_type: str) -> str | None:
 class HttpServer:
     """Serves `app` on host:port (port 0 picks a free one; `port` then tells which)."""
 
-    def __init__(self, app: AsyncApp, host: str, port: int, signing_secret: str) -> None:
+    def __init__(
+        self, app: AsyncApp, host: str, port: int, signing_secret: str, guard: ConnectionGuard | None = None
+    ) -> None:
         self.app, self.host, self.requested_port = app, host, port
         self.verifier = SignatureVerifier(signing_secret)
+        self.guard = guard or ConnectionGuard()
+        """Bounds slow clients' read time and the number of open connections."""
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
+
+    @classmethod
+    def configured(cls, app: AsyncApp, settings: Settings) -> HttpServer:
+        """On `HOST:PORT`, with the connection limits `BRIEFING_HTTP_*` ask for."""
+        guard = ConnectionGuard(settings.http_max_connections, settings.http_read_timeout)
+        return cls(app, settings.host, settings.port, settings.slack_signing_secret, guard)
 
     def web_app(self) -> web.Application:
-        web_app = web.Application()
+        web_app = web.Application(middlewares=[self.guard.middleware])
         web_app.router.add_post(EVENTS_PATH, self._events)
         web_app.router.add_get("/healthz", self._health)
         return web_app
@@ -70,14 +84,20 @@ class HttpServer:
         return web.json_response({"ok": True, "platform": "slack"})
 
     async def start(self) -> None:
-        """Returns once listening."""
+        """Returns once listening. Connections are accepted through the guard."""
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.requested_port)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        assert self._runner.server is not None
+        self._listener = await asyncio.get_running_loop().create_server(
+            self.guard.factory(self._runner.server), self.host, self.requested_port, backlog=BACKLOG, reuse_address=True
+        )
+        self.port = int(self._listener.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        self.guard.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
