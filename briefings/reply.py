@@ -67,6 +67,8 @@ class Reply:
     """For invalid input: the option at fault (`killed`, `source`), so forms can show the error beside it."""
     image: Image | None = None
     """A chart to show with the text; every renderer also says in words what it shows."""
+    written: tuple[str, ...] = ()
+    """The ids of the facts the command wrote (for a request seen again: "already recorded: t12")."""
     renderings: dict[Hashable, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
     """What renderers made of this reply, kept for the next time the same answer is given (a reply is not
     changed once made: the core gives the same one again until the situation changes)."""

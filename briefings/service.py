@@ -8,9 +8,10 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 
-from briefings import questions
+from briefings import questions, replays
 from briefings.access import Caller, Moderators
 from briefings.answers import chart, digest
 from briefings.commands import reading
@@ -21,6 +22,7 @@ from briefings.loader import load_file
 from briefings.reply import Outcome, Reply, Section, b, line, problem
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
+from briefings.store.requests import RequestLedger
 from briefings.store.store import now
 
 log = logging.getLogger(__name__)
@@ -105,9 +107,10 @@ class Briefings:
         for listener in self.urgent_listeners:
             listener()
 
-    async def handle(self, text: str, caller: Caller) -> Reply:
+    async def handle(self, text: str, caller: Caller, request_id: str = "") -> Reply:
         """Runs one command as `caller` would in a chat, or answers a question in plain words (text that does
-        not start with `/` and is not a command: "how many died there?"). Never raises for bad input."""
+        not start with `/` and is not a command: "how many died there?"). Never raises for bad input.
+        `request_id` names the platform's request: a moderator's command seen again with it runs only once."""
         plain = not text.strip().startswith("/")
         try:
             request = parse(text)
@@ -121,7 +124,7 @@ class Briefings:
             return await self._question(text, caller, fallback=request if found else None)
         if found is None:
             return reading.unknown_command(request.name)
-        return await self._run(request, text, caller)
+        return await self._run(request, text, caller, request_id)
 
     async def _question(
         self, text: str, caller: Caller, fallback: Request | None = None, unreadable: Reply | None = None
@@ -148,7 +151,7 @@ class Briefings:
             reply = replace(reply, sections=[Section(None, [note]), *reply.sections])
         return reply
 
-    async def _run(self, request: Request, text: str, caller: Caller) -> Reply:
+    async def _run(self, request: Request, text: str, caller: Caller, request_id: str = "") -> Reply:
         found = COMMANDS[request.name]
         allowed = self.moderators.allow(caller)
         if found.moderators_only and not allowed:
@@ -165,7 +168,11 @@ class Briefings:
                 self.answers.move_to_end(key)
                 return self.answers[key]
             context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent, version)
-            reply = await found.run(context, request)
+            if request_id and found.moderators_only:
+                ledger = RequestLedger(self.store)
+                reply = await replays.once(ledger, request_id, caller.ident, partial(found.run, context, request))
+            else:
+                reply = await found.run(context, request)
             if found.pure:
                 self.answers[key] = reply
                 while len(self.answers) > ANSWERS_KEPT:

@@ -300,7 +300,7 @@ async def test_long_answers_are_split_into_messages_within_limits(
     lines = [line(f"Event {n}: ", u("x" * 300)) for n in range(60)]
     long_reply = Reply("A long answer", [Section("Everything", lines)], line("the end"))
 
-    async def answer(text: str, caller: Any) -> Reply:
+    async def answer(text: str, caller: Any, request_id: str = "") -> Reply:
         return long_reply
 
     monkeypatch.setattr(bot.briefings, "handle", answer)
@@ -323,7 +323,7 @@ async def test_long_answers_are_split_into_messages_within_limits(
 async def test_failures_answer_in_plain_words_and_are_logged(
     bot: Running, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    async def broken(text: str, caller: Any) -> Reply:
+    async def broken(text: str, caller: Any, request_id: str = "") -> Reply:
         raise RuntimeError("database exploded")
 
     monkeypatch.setattr(bot.briefings, "handle", broken)

@@ -42,6 +42,11 @@ def caller_for(interaction: discord.Interaction) -> Caller:
     return Caller("discord", str(user.id), f"discord:{interaction.channel_id}", user.display_name, roles)
 
 
+def request_id(interaction: discord.Interaction) -> str:
+    """The interaction's id: Discord gives each one its own, so a moderator's change is made once per interaction."""
+    return f"discord:interaction:{interaction.id}"
+
+
 def guild_ids(setting: str) -> list[int]:
     try:
         return [int(part) for part in setting.replace(" ", "").split(",") if part]
@@ -168,7 +173,7 @@ class DiscordAdapter:
     async def run(self, interaction: discord.Interaction, text: str) -> None:
         """Runs `text` through the core as the interaction's user and answers ephemerally."""
         caller = caller_for(interaction)
-        answer = asyncio.ensure_future(self.briefings.handle(text, caller))
+        answer = asyncio.ensure_future(self.briefings.handle(text, caller, request_id(interaction)))
         done, _ = await asyncio.wait({answer}, timeout=self.defer_after)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
@@ -210,7 +215,7 @@ class DiscordAdapter:
     async def submit_toll(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
         text = command_text("update", ["toll"], values)
         caller = caller_for(interaction)
-        reply = await self.briefings.handle(text, caller)
+        reply = await self.briefings.handle(text, caller, request_id(interaction))
         label = field_label(reply.field)
         if not reply.ok and label:
             log.info("discord toll form by %s: %s", caller.ident, reply.title)

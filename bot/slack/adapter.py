@@ -30,6 +30,7 @@ from briefings.commands.registry import COMMANDS
 from briefings.questions import looks_like_question
 from briefings.reply import Reply
 from briefings.service import Briefings
+from briefings.store.requests import RequestLedger
 
 log = logging.getLogger(__name__)
 ACK_WITHIN = 2.0
@@ -232,7 +233,7 @@ class SlackAdapter:
             if form is not None and self.briefings.moderators.allow(caller):
                 await self._open_form(ack, form, channel, str(body.get("trigger_id", "")))
                 return
-            job = asyncio.ensure_future(self.briefings.handle(text, caller))
+            job = asyncio.ensure_future(self.briefings.handle(text, caller, once.request_key(body)))
             await asyncio.wait((job,), timeout=self.ack_within)
             if not job.done():
                 await ack(text=WORKING, response_type="ephemeral")
@@ -309,7 +310,7 @@ class SlackAdapter:
             return
         try:
             caller = await self.callers.caller(user, channel, str(user_info.get("name") or ""))
-            reply = await self.briefings.handle(built, caller)
+            reply = await self.briefings.handle(built, caller, once.view_key(body, view))
         except Exception:
             log.exception("Slack form %s failed for %s in %s", form.callback_id, user, channel)
             await ack(response_action="errors", errors={form.general: SORRY})
@@ -344,12 +345,15 @@ class SlackAdapter:
             await respond(text="That answer can't be posted to the channel.", replace_original=False)
             return
         caller = await self.callers.caller(user, channel, str(user_info.get("name") or ""))
+        key = once.request_key(body)
+        if await RequestLedger(self.briefings.store).claim(key, caller.ident) is not None:  # a click sent again
+            await respond(text="That answer was posted to the channel already.", replace_original=False)
+            return
         reply = await self.briefings.handle(text, caller)
         if not reply.ok:
             await respond(text=blocks.plain_text(reply), replace_original=False)
             return
         note = f"Shared by {caller.name or 'a member'} · {text}"
-        key = once.request_key(body)
         try:
             for part, message in enumerate(blocks.messages(reply, note=note)):
                 marker = once.Marker("briefing_share", {"request": key[-16:], "part": part})
@@ -376,16 +380,16 @@ class SlackAdapter:
 
     async def _on_mention(self, body: dict[str, Any], event: dict[str, Any]) -> None:
         if self._first_delivery(body):
-            self._spawn(self._mention(event), f"mention in {event.get('channel')}")
+            self._spawn(self._mention(event, once.request_key(body)), f"mention in {event.get('channel')}")
 
-    async def _mention(self, event: dict[str, Any]) -> None:
+    async def _mention(self, event: dict[str, Any], request_id: str = "") -> None:
         """`@Briefing toll rome` is `/toll rome`, and `@Briefing how many died in Rome?` a question: answered
         in a thread, with any chart uploaded to the thread (refusals only to the asker)."""
         text = blocks.unescape(command_from_mention(str(event.get("text") or ""), self.bot_user))
         channel, user = str(event.get("channel", "")), str(event.get("user", ""))
         thread = str(event.get("thread_ts") or event.get("ts") or "")
         caller = await self.callers.caller(user, channel)
-        reply = await self.briefings.handle(text, caller)
+        reply = await self.briefings.handle(text, caller, request_id)
         if not reply.ok:
             await self.client.chat_postEphemeral(
                 channel=channel, user=user, thread_ts=thread, text=blocks.plain_text(reply)

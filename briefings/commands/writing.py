@@ -50,7 +50,8 @@ async def recorded(
     if _yes(request.options.get("urgent")):
         channels = await queue_urgent(ctx, written[0].batch)
         lines.append(line(f"Marked urgent: posting now to {channels} subscribed channel(s)."))
-    return Reply(title, [Section(None, lines)], line(f"/history {keys} · /undo takes it back"))
+    footer = line(f"/history {keys} · /undo takes it back")
+    return Reply(title, [Section(None, lines)], footer, written=tuple(r.key for r in written))
 
 
 async def queue_urgent(ctx: Context, batch: str) -> int:

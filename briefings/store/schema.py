@@ -132,3 +132,13 @@ runs = Table(
     Column("posted_at", UTCDateTime),
     UniqueConstraint("subscription_id", "key", name="uq_runs_subscription_key"),
 )
+
+requests = Table(
+    "requests",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("caller", String(200), nullable=False),
+    Column("received_at", UTCDateTime, nullable=False, index=True),
+    Column("result", Text),
+)
+"""Moderators' requests already taken (a hash of the platform's request id): a request seen again changes nothing."""
