@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, ClassVar
+from typing import Annotated, Any, ClassVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, field_validator, model_validator
@@ -13,7 +13,8 @@ from briefings.when import When
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Count = Annotated[int, Field(ge=0, le=10_000_000)]
+Count = Annotated[int, Field(ge=0, le=100_000_000)]
+CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 
 class Status(StrEnum):
@@ -73,7 +74,11 @@ class ActorKind(StrEnum):
 
 
 class PlaceKind(StrEnum):
+    """Country -> first-level area (province, governorate, state) -> second-level area (district) -> locality."""
+
+    country = "country"
     province = "province"
+    district = "district"
     city = "city"
     town = "town"
     village = "village"
@@ -113,19 +118,44 @@ class Source(Fact):
     aliases: list[Name] = []
     type: SourceKind
     description: Text | None = None
+    speaks_for: str | None = None
+    """Another source whose count this one announces (a minister giving the disaster agency's figure): the
+    two form one series, so their figures are never shown as disagreeing."""
 
     def label(self) -> str:
         return self.name
 
 
+PCODE = r"^[A-Z]{2}[0-9A-Z]{1,14}$"
+ISO3 = r"^[A-Z]{3}$"
+
+
 class Place(Fact):
+    """A place in the hierarchy. Its parent is `parent` (a place id) when given, else worked out from
+    `district`, `province` and `country` (names of the places above it)."""
+
     kind: ClassVar[str] = "place"
     prefix: ClassVar[str] = "p"
     name: Name
     type: PlaceKind
-    province: Name
+    province: Name | None = None
     district: Name | None = None
+    country: Name | None = None
+    parent: str | None = None
     aliases: list[Name] = []
+    pcode: Annotated[str, StringConstraints(pattern=PCODE)] | None = None
+    """An OCHA P-code (`SY0602`), as in the common operational datasets."""
+    iso3: Annotated[str, StringConstraints(pattern=ISO3)] | None = None
+    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+
+    @model_validator(mode="after")
+    def _placed(self) -> Place:
+        if self.type is not PlaceKind.country and not (self.province or self.parent or self.country):
+            raise ValueError("a place needs a province, a country or a parent (only a country stands alone)")
+        if (self.lat is None) != (self.lon is None):
+            raise ValueError("give both lat and lon, or neither")
+        return self
 
     def label(self) -> str:
         return self.name
@@ -166,14 +196,39 @@ class Toll(Sourced):
     unknown: Count | None = None
     wounded: Count | Vague | None = None
     kidnapped: Count | Vague | None = None
+    counts: dict[CategoryName, Count | Vague] | None = None
+    """Other categories (missing, displaced, a situation's own ...), by name; files and commands give them
+    like the others (`displaced: 120000`)."""
 
     BREAKDOWN: ClassVar[tuple[str, ...]] = ("security", "insurgents", "civilians", "unknown")
     FIGURES: ClassVar[tuple[str, ...]] = ("killed", *BREAKDOWN, "wounded", "kidnapped")
 
+    @model_validator(mode="before")
+    @classmethod
+    def _flat_counts(cls, data: Any) -> Any:
+        """`displaced: 120000` beside the other fields goes into `counts`."""
+        if isinstance(data, dict):
+            extra = {k: v for k, v in data.items() if k not in cls.model_fields}
+            if extra:
+                data = {k: v for k, v in data.items() if k in cls.model_fields}
+                data["counts"] = {**(data.get("counts") or {}), **extra}
+        return data
+
+    def value(self, category: str) -> int | Vague | None:
+        """The figure given for `category`, or None."""
+        if category in self.FIGURES:
+            found: int | Vague | None = getattr(self, category)
+            return found
+        return (self.counts or {}).get(category)
+
+    def given(self) -> list[str]:
+        """The categories this claim gives a figure for: the fixed ones in order, then the others."""
+        return [name for name in self.FIGURES if getattr(self, name) is not None] + list(self.counts or {})
+
     @model_validator(mode="after")
     def _consistent(self) -> Toll:
-        if all(getattr(self, name) is None for name in self.FIGURES):
-            raise ValueError("a toll needs at least one figure (killed, civilians, wounded, ...)")
+        if not self.given():
+            raise ValueError("a toll needs at least one figure (killed, civilians, wounded, displaced, ...)")
         if self.low is not None and self.high is not None and self.low > self.high:
             raise ValueError(f"low ({self.low}) is above high ({self.high})")
         if self.killed is not None:
@@ -190,11 +245,9 @@ class Toll(Sourced):
 
     def label(self) -> str:
         prefix = f"{self.qualifier.value} " if self.qualifier else ""
-        for name in self.FIGURES:
-            value = getattr(self, name)
-            if value is not None:
-                word = "killed" if name == "killed" else name
-                return f"{prefix if isinstance(value, int) else ''}{value} {word}"
+        for name in self.given():
+            value = self.value(name)
+            return f"{prefix if isinstance(value, int) else ''}{value} {name}"
         return "toll"
 
 
@@ -263,6 +316,28 @@ FACT_KINDS: dict[str, type[Fact]] = {
 KIND_BY_PREFIX: dict[str, type[Fact]] = {cls.prefix: cls for cls in FACT_KINDS.values()}
 
 
+RESERVED = frozenset({"sources", "source", "via", "as_of", "place", "qualifier", "low", "high", "status", "note"})
+"""Names a toll category may not take: they are a toll's other options."""
+
+
+class CategoryDecl(BaseModel):
+    """A toll category a situation declares: a new one, or a known one with its own label."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: CategoryName
+    label: Name
+    part_of: CategoryName | None = None
+    """`killed` for a part of the killed total (its figure is never above the total)."""
+
+    @field_validator("name")
+    @classmethod
+    def _free(cls, value: str) -> str:
+        if value in RESERVED or value == "counts":
+            raise ValueError(f"'{value}' is a toll option, not a category name")
+        return value
+
+
 class Situation(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -273,6 +348,10 @@ class Situation(BaseModel):
     description: Text | None = None
     measure_kinds: dict[MeasureKind, Name] = {}
     """Kinds of measure this situation speaks of beyond the common ones, with their labels."""
+    categories: list[CategoryDecl] = []
+    """Toll categories beyond the known ones (or known ones relabelled), in the order answers show them."""
+    headline: CategoryName | None = None
+    """The category the headline leads with (default: killed, when any figure gives it)."""
 
     @field_validator("timezone")
     @classmethod

@@ -9,7 +9,8 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source
+from briefings.categories import unknown_categories
+from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source, Toll
 from briefings.names import NameIndex, UnknownName
 from briefings.vocabulary import known_measure
 
@@ -32,7 +33,11 @@ REFERENCES: dict[str, str] = {
     "actor": "actor",
     "actors": "actor",
     "by": "actor",
+    "parent": "place",
+    "speaks_for": "source",
 }
+SAME_KIND = {"parent", "speaks_for"}
+"""Reference fields that name a fact of the same kind, listed earlier in its section."""
 
 
 class SituationFileError(ValueError):
@@ -93,6 +98,8 @@ def parse(data: dict[str, Any], origin: str, base: dict[str, Fact] | None = None
         if not isinstance(items, list):
             problems.append(f"{section}: must be a list")
             continue
+        if kind in ("source", "place"):
+            indexes[kind] = reference_index(kind, known)
         for i, item in enumerate(items):
             where = f"{section}[{i}]"
             if not isinstance(item, dict):
@@ -100,6 +107,8 @@ def parse(data: dict[str, Any], origin: str, base: dict[str, Fact] | None = None
                 continue
             if item.get("id"):
                 explicit.add(str(item["id"]))
+            if kind == "toll" and situation is not None:
+                problems += _categories(situation, item, where)
             key, fact_or_problems = _build(kind, dict(item), where, facts, known, indexes)
             if isinstance(fact_or_problems, Measure) and situation is not None:
                 try:
@@ -110,6 +119,8 @@ def parse(data: dict[str, Any], origin: str, base: dict[str, Fact] | None = None
                 problems += fact_or_problems
             else:
                 facts[key] = known[key] = fact_or_problems
+                if kind in indexes and isinstance(fact_or_problems, Source | Place):
+                    indexes[kind].add(key, fact_or_problems.name, fact_or_problems.aliases)
         if kind in ("source", "place", "actor"):
             indexes[kind] = reference_index(kind, known)
     if problems or situation is None:
@@ -145,7 +156,7 @@ def _build(
         item["sources"] = [item.pop("source")]
     problems: list[str] = []
     for field_name, ref_kind in REFERENCES.items():
-        if field_name not in item or ref_kind not in indexes or kind == ref_kind:
+        if field_name not in item or ref_kind not in indexes or (kind == ref_kind) != (field_name in SAME_KIND):
             continue
         value = item[field_name]
         try:
@@ -161,6 +172,15 @@ def _build(
         return key, cls.model_validate(item)
     except ValidationError as exc:
         return key, _describe(exc, where)
+
+
+def _categories(situation: Situation, item: dict[str, Any], where: str) -> list[str]:
+    """Toll fields that are neither a toll's own nor a category known or declared in `situation`."""
+    names = [str(k) for k in item if k not in Toll.model_fields and k not in ("id", "source")]
+    return [
+        f"{where}.{name}: unknown toll category '{name}' (declare it under situation.categories)"
+        for name in unknown_categories(situation, names)
+    ]
 
 
 def _exact(index: NameIndex, text: str) -> str:

@@ -58,11 +58,15 @@ class NameIndex:
         """`entries` are (key, display name, other spellings)."""
         index = cls(what)
         for key, name, aliases in entries:
-            index._display[key] = name
-            for spelling in (name, *aliases):
-                for variant in _variants(spelling):
-                    index._exact.setdefault(variant, key)
+            index.add(key, name, aliases)
         return index
+
+    def add(self, key: str, name: str, aliases: Iterable[str] = ()) -> None:
+        """One more entry (earlier spellings keep pointing where they did)."""
+        self._display[key] = name
+        for spelling in (name, *aliases):
+            for variant in _variants(spelling):
+                self._exact.setdefault(variant, key)
 
     def __contains__(self, key: str) -> bool:
         return key in self._display

@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from briefings.categories import categories
 from briefings.facts import (
     FACT_KINDS,
     ActorKind,
@@ -20,6 +21,7 @@ from briefings.facts import (
     SourceKind,
     Stance,
     Status,
+    Toll,
     Vague,
 )
 from briefings.names import NameIndex, UnknownName
@@ -88,6 +90,13 @@ def past_time(text: str, env: Env) -> When:
     if when.day > env.today_local.date():
         raise ValueError(f"{when.iso()} is in the future (today is {env.today_local.date().isoformat()})")
     return when
+
+
+def decimal(text: str, env: Env) -> float:
+    try:
+        return float(text.strip())
+    except ValueError:
+        raise ValueError(f"'{text}' is not a number (use decimal degrees, e.g. 35.52)") from None
 
 
 def words(text: str, env: Env) -> str:
@@ -171,6 +180,7 @@ SPECS: dict[str, Spec] = {
         "kind": ("type", choice(SourceKind)),
         "aliases": ("aliases", names_list),
         "description": ("description", words),
+        "speaks_for": ("speaks_for", source_ref),
     },
     "place": {
         **COMMON,
@@ -178,7 +188,13 @@ SPECS: dict[str, Spec] = {
         "province": ("province", words),
         "kind": ("type", choice(PlaceKind)),
         "district": ("district", words),
+        "country": ("country", words),
+        "parent": ("parent", place_ref),
         "aliases": ("aliases", names_list),
+        "pcode": ("pcode", words),
+        "iso3": ("iso3", words),
+        "lat": ("lat", decimal),
+        "lon": ("lon", decimal),
     },
     "actor": {
         **COMMON,
@@ -203,7 +219,7 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "measure": ("text", "source"),
     "claim": ("text", "source"),
     "source": ("name",),
-    "place": ("name", "province"),
+    "place": ("name",),
     "actor": ("name",),
 }
 CONTROL = frozenset({"reason", "confirm", "urgent"})
@@ -218,8 +234,13 @@ def option_for(kind: str, field: str) -> str:
     return field
 
 
-def check_options(kind: str, options: dict[str, str]) -> None:
-    allowed = set(SPECS[kind]) | CONTROL
+def toll_categories(env: Env) -> set[str]:
+    """Toll options beyond the fixed ones: the known categories and the situation's own."""
+    return set(categories(env.snapshot.situation)) - set(SPECS["toll"])
+
+
+def check_options(kind: str, options: dict[str, str], extra: set[str] | None = None) -> None:
+    allowed = set(SPECS[kind]) | CONTROL | (extra or set())
     for option in options:
         if option not in allowed:
             near = NameIndex.build("option", ((o, o, ()) for o in sorted(allowed))).suggest(option, limit=1)
@@ -229,11 +250,19 @@ def check_options(kind: str, options: dict[str, str]) -> None:
 
 def parse_values(kind: str, options: dict[str, str], env: Env) -> dict[str, Any]:
     """Each option's value converted to its field's type; the first bad one raises InputError."""
-    check_options(kind, options)
+    extra = toll_categories(env) if kind == "toll" else set()
+    check_options(kind, options, extra)
     spec = SPECS[kind]
     values: dict[str, Any] = {}
     for option, raw in options.items():
         if option in CONTROL:
+            continue
+        if option in extra:
+            try:
+                counted = count_or_words(raw, env) if raw != "" else None
+            except ValueError as exc:
+                raise InputError(option, str(exc)) from None
+            values.setdefault("counts", {})[option] = counted
             continue
         field, parse = spec[option]
         if raw == "" and option not in ("source", "via"):
@@ -271,12 +300,21 @@ def new_fact(kind: str, options: dict[str, str], env: Env) -> Fact:
     for option in REQUIRED[kind]:
         if not given.get(option):
             raise InputError(option, f"required for /add {kind}" if kind != "toll" else "required: source=NAME")
-    return validate(kind, parse_values(kind, given, env))
+    placed = any(given.get(o) for o in ("province", "country", "parent"))
+    if kind == "place" and not placed and given.get("kind", "").strip().lower() != "country":
+        raise InputError("province", "required for /add place (or country=..., parent=...; kind=country for a country)")
+    values = parse_values(kind, given, env)
+    if "counts" in values:
+        values["counts"] = {k: v for k, v in values["counts"].items() if v is not None} or None
+    return validate(kind, values)
 
 
 def revised_fact(current: Fact, options: dict[str, str], env: Env) -> Fact:
     """`current` with the options applied; fields not named keep their value."""
     values = parse_values(current.kind, options, env)
+    if "counts" in values and isinstance(current, Toll):
+        merged = {**(current.counts or {}), **values["counts"]}
+        values["counts"] = {k: v for k, v in merged.items() if v is not None} or None
     if "sources" in values and "via" not in options and isinstance(current, Sourced):
         values["sources"] = values["sources"][:1] + current.sources[1:]
     data = {**current.model_dump(), **values}

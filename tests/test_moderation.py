@@ -731,7 +731,7 @@ async def test_a_lower_figure_from_another_source_is_accepted(ask: Ask, moderato
     text = await accepted(ask, "/update toll killed=50 source=Reuters as_of=2025-03-08", moderator)
     assert "[t4]" in text
     _, text = await ask("/toll")
-    assert "Between 50 and 70 killed" in text
+    assert "Between 50 and at least 70 killed" in text
 
 
 async def test_a_correction_to_a_lower_figure_is_accepted(briefings: Briefings, ask: Ask, moderator: Caller) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import itertools
 
 from briefings.answers.common import cite, footer, sources_text
-from briefings.answers.latest import latest_tolls
+from briefings.answers.headline import headline
 from briefings.answers.reactions import STANCE_WORDS
 from briefings.answers.timeline import items
-from briefings.answers.toll import headline
 from briefings.facts import Fact, Measure, Reaction
 from briefings.reply import Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
@@ -18,9 +17,9 @@ LATEST_EVENTS = 3
 
 def answer(snapshot: Snapshot) -> Reply:
     situation = snapshot.situation
-    overall = latest_tolls(snapshot).table(None)
-    lines = [line(b("Toll: "), *headline(snapshot, overall))]
-    used: list[Fact] = [t for category in ("killed", "civilians") for _, t in overall[category].values()]
+    top = headline(snapshot)
+    lines = [line(b("Toll: "), *top.parts)]
+    used: list[Fact] = list(top.facts)
     latest = itertools.islice(
         ((k, f) for k, f in reversed(items(snapshot)) if not isinstance(f, Measure)), LATEST_EVENTS
     )

@@ -29,8 +29,8 @@ def fact_lines(snapshot: Snapshot, key: str, fact: Fact) -> list[Line]:
         lines = [
             line(
                 u(fact.name, strong=True),
-                f" — {fact.type.value} in ",
-                u(fact.province),
+                f" — {fact.type.value}",
+                *_within(fact),
                 *_aliases(fact.aliases),
                 f" [{key}]",
             )
@@ -44,6 +44,11 @@ def fact_lines(snapshot: Snapshot, key: str, fact: Fact) -> list[Line]:
     if fact.note and not isinstance(fact, Toll):
         lines.append(line("Note: ", u(fact.note), level=1))
     return lines
+
+
+def _within(place: Place) -> list[Part]:
+    where = place.province or place.country
+    return [" in ", u(where)] if where else []
 
 
 def _aliases(aliases: list[str]) -> list[Part]:

@@ -17,8 +17,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg  # headless: no pypl
 from matplotlib.figure import Figure
 
 from briefings.answers.common import footer, unknown_name
+from briefings.answers.hierarchy import place_tree
 from briefings.answers.toll import number
-from briefings.facts import Place, PlaceKind, Toll
+from briefings.facts import Place, Toll
 from briefings.names import UnknownName
 from briefings.reply import Image, Line, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
@@ -159,9 +160,7 @@ def _scope(snapshot: Snapshot, place_text: str) -> tuple[set[str | None], str] |
         return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
     place = snapshot.facts[place_key]
     assert isinstance(place, Place)
-    inside: set[str | None] = {place_key}
-    if place.type is PlaceKind.province:
-        inside |= {k for k, p in snapshot.all(Place) if p.province == place.province}
+    inside: set[str | None] = {place_key, *place_tree(snapshot).descendants(place_key)}
     return inside, place.name
 
 

@@ -1,11 +1,13 @@
-"""`/where [place]`: where it is happening, by province, and what happened in one place."""
+"""`/where [place]`: where it is happening, by country and first-level area (with what happened across
+each area as a whole), and what happened in one place and the places inside it."""
 
 from __future__ import annotations
 
 from briefings.answers.common import footer, unknown_name
+from briefings.answers.hierarchy import level, place_tree
 from briefings.answers.timeline import entry_line
 from briefings.answers.toll import claim_lines
-from briefings.facts import Event, Measure, Place, PlaceKind, Toll
+from briefings.facts import Event, Fact, Measure, Place, PlaceKind, Toll
 from briefings.names import UnknownName
 from briefings.reply import Line, Part, Reply, Section, line, u
 from briefings.snapshot import Snapshot
@@ -19,56 +21,107 @@ def _mentions(snapshot: Snapshot, place_key: str) -> tuple[list[tuple[str, Event
     return happened, tolls
 
 
+def _entry(snapshot: Snapshot, key: str, place: Place, used: list[Fact], latest: int = 2) -> list[Line]:
+    """A place's line, its latest toll claim and its latest events or measures."""
+    happened, tolls = _mentions(snapshot, key)
+    parts: list[Part] = [u(place.name, strong=True), f" ({place.type.value})"]
+    if place.note:
+        parts += [" — ", u(place.note)]
+    lines = [line(*parts)]
+    for tkey, toll in tolls[-1:]:
+        lines.append(claim_lines(snapshot, tkey, toll)[0].indented())
+    for ekey, fact in happened[-latest:]:
+        lines.append(entry_line(snapshot, ekey, fact).indented())
+    used += [t for _, t in tolls[-1:]] + [f for _, f in happened[-latest:]]
+    return lines
+
+
 def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     if place_text:
         try:
             return _one(snapshot, snapshot.places.resolve(place_text))
         except UnknownName as exc:
             return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
-    places = snapshot.all(Place)
-    provinces: dict[str, list[tuple[str, Place]]] = {}
-    for key, place in places:
-        provinces.setdefault(place.province, []).append((key, place))
-    sections = []
-    for province, entries in provinces.items():
+    tree = place_tree(snapshot)
+    places = dict(snapshot.all(Place))
+    areas = [k for k in [*tree.roots(), *tree.descendants(None)] if level(places[k]) <= 1]
+    areas = list(dict.fromkeys(areas))
+    sections: list[Section] = []
+    used: list[Fact] = []
+    placed: set[str] = set(areas)
+    countries = any(places[k].type is PlaceKind.country for k in areas)
+    for area in areas:
+        place = places[area]
         lines: list[Line] = []
-        for key, place in entries:
-            if place.type is PlaceKind.province:
-                continue
-            happened, tolls = _mentions(snapshot, key)
-            parts: list[Part] = [u(place.name, strong=True), f" ({place.type.value})"]
-            if place.note:
-                parts += [" — ", u(place.note)]
-            lines.append(line(*parts))
-            for tkey, toll in tolls[-1:]:
-                lines.append(claim_lines(snapshot, tkey, toll)[0].indented())
-            for ekey, fact in happened[-2:]:
-                lines.append(entry_line(snapshot, ekey, fact).indented())
-        sections.append(Section(f"{province} province", lines))
+        happened, tolls = _mentions(snapshot, area)
+        if happened or tolls:
+            lines += _entry(snapshot, area, place, used, latest=4)
+        for key in tree.descendants(area):
+            if key not in placed:
+                placed.add(key)
+                lines += _entry(snapshot, key, places[key], used)
+        if not lines and place.type is PlaceKind.country:
+            continue  # a country's areas have sections of their own
+        outer = tree.parent.get(area)
+        heading = place.name + (f", {places[outer].name}" if countries and outer else "")
+        sections.append(Section(heading, lines or [line("Nothing recorded here yet.")]))
+    by_province: dict[str, list[Line]] = {}
+    for key, place in places.items():
+        if key not in placed:
+            by_province.setdefault(place.province or "Elsewhere", []).extend(_entry(snapshot, key, place, used))
+    sections += [
+        Section(f"{name} province" if name != "Elsewhere" else name, lines) for name, lines in by_province.items()
+    ]
     return Reply(
         f"Where — {snapshot.situation.region}",
         sections,
-        footer(snapshot, [], "/where PLACE for one place"),
+        footer(snapshot, used, "/where PLACE for one place"),
     )
 
 
 def _one(snapshot: Snapshot, key: str) -> Reply:
     place = snapshot.facts[key]
     assert isinstance(place, Place)
-    about = [line(f"{place.type.value.capitalize()} in ", u(place.province), " province")]
-    if place.district:
-        about[0] = line(*about[0].spans, ", ", u(place.district), " district")
+    tree = place_tree(snapshot)
+    outer = [snapshot.name_of(a) for a in tree.ancestors(key)]
+    if place.province and place.type not in (PlaceKind.province, PlaceKind.country):
+        about = [line(f"{place.type.value.capitalize()} in ", u(place.province), " province")]
+        if place.district:
+            about[0] = line(*about[0].spans, ", ", u(place.district), " district")
+        if place.country:
+            about[0] = line(*about[0].spans, ", ", u(place.country))
+    elif outer:
+        about = [line(f"{place.type.value.capitalize()} in ", u(", ".join(outer)))]
+    else:
+        about = [line(place.type.value.capitalize())]
+    codes = [f"P-code {place.pcode}" if place.pcode else "", f"ISO {place.iso3}" if place.iso3 else ""]
+    if place.lat is not None and place.lon is not None:
+        codes.append(f"{place.lat:.4f}, {place.lon:.4f}")
+    if any(codes):
+        about.append(line(" · ".join(c for c in codes if c)))
     if place.aliases:
         about.append(line("Also spelled: ", u(", ".join(place.aliases))))
     if place.note:
         about.append(line(u(place.note)))
+    inner = tree.descendants(key)
+    if inner:
+        about.append(line("Places inside: ", u(", ".join(snapshot.name_of(k) for k in inner))))
     happened, tolls = _mentions(snapshot, key)
     sections = [Section(None, about)]
     if tolls:
         sections.append(Section("Toll", [ln for k, t in tolls for ln in claim_lines(snapshot, k, t)]))
     if happened:
         sections.append(Section("What happened there", [entry_line(snapshot, k, f) for k, f in happened]))
-    if not tolls and not happened:
+    if inner:
+        lines = [
+            ln
+            for k in inner
+            for ln in _entry(snapshot, k, snapshot.facts[k], [])  # type: ignore[arg-type]
+            if _mentions(snapshot, k) != ([], [])
+        ]
+        if lines:
+            sections.append(Section(f"Inside {place.name}", lines))
+    if not tolls and not happened and len(sections) == 1:
         sections.append(Section(None, [line("Nothing recorded there yet.")]))
     used = [f for _, f in happened] + [t for _, t in tolls]
     return Reply(f"{place.name} — {snapshot.situation.title}", sections, footer(snapshot, used))

@@ -1,17 +1,23 @@
-"""`/toll [place]`: each source's latest figures per place, the range where sources differ, and
-breakdowns that do not add up, all said plainly."""
+"""`/toll [place]`: the headline and one line per comparable figure, then each source's latest claims per
+place (older ones marked superseded), with warnings where a source's own figures do not fit together."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from briefings.answers.common import as_of_text, cite, footer, sources_text, unknown_name
-from briefings.answers.latest import Entry, LatestTolls, latest_in, latest_tolls
-from briefings.facts import Claim, Fact, Place, PlaceKind, Toll
+from briefings.answers.figures import extremes, label, number, own, spread, with_qualifier
+from briefings.answers.headline import headline, lead_lines
+from briefings.answers.hierarchy import place_tree
+from briefings.answers.latest import Entry, latest_in, latest_tolls, rank, series_of
+from briefings.answers.sanity import claim_warnings, series_warnings
+from briefings.categories import categories, category, parts_of
+from briefings.facts import Claim, Fact, Place, Qualifier, Source, SourceKind, Toll
 from briefings.names import UnknownName
 from briefings.reply import Line, Part, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 
+__all__ = ["WORDS", "claim_lines", "figures", "headline", "latest_by_source", "number"]
 WORDS = {
     "killed": "killed",
     "security": "security forces",
@@ -19,204 +25,256 @@ WORDS = {
     "civilians": "civilians",
     "unknown": "unidentified",
     "wounded": "wounded",
-    "kidnapped": "kidnapped or detained",
+    "kidnapped": "kidnapped",
 }
-COMPARED = ("killed", "civilians", "security", "insurgents", "wounded", "kidnapped")
-"""Categories whose figures are compared across sources (each only with its own kind)."""
+"""Short words for the fixed categories (the others: `briefings.categories`)."""
 
 
-def number(value: int | str) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
-
-
-def latest_by_source(snapshot: Snapshot, tolls: Iterable[Entry], category: str) -> dict[str, Entry]:
-    """For each source (the first one a claim names), its most recent claim that gives `category`."""
+def latest_by_source(snapshot: Snapshot, tolls: Iterable[Entry], name: str) -> dict[str, Entry]:
+    """For each source (the first one a claim names), its most recent claim that gives `name`."""
     by_source: dict[str, list[Entry]] = {}
     for entry in tolls:
         by_source.setdefault(entry[1].sources[0], []).append(entry)
-    found = {source: latest_in(snapshot, entries, (category,)) for source, entries in by_source.items()}
-    return {source: latest[category] for source, latest in found.items() if latest}
+    found = {source: latest_in(snapshot, entries, (name,)) for source, entries in by_source.items()}
+    return {source: latest[name] for source, latest in found.items() if latest}
 
 
-def figures(toll: Toll) -> list[Part]:
-    """`at least 70 killed (35 security forces, 32 insurgents, 4 civilians); dozens wounded`."""
-    parts: list[Part] = []
-    qualifier = f"{toll.qualifier.value} " if toll.qualifier else ""
-    if toll.killed is not None:
-        parts.append(b(f"{qualifier}{number(toll.killed)} killed"))
-        if toll.low is not None or toll.high is not None:
-            parts.append(f" (estimates {number(toll.low or toll.killed)}–{number(toll.high or toll.killed)})")
-        breakdown = [f"{number(v)} {WORDS[n]}" for n in Toll.BREAKDOWN if (v := getattr(toll, n)) is not None]
-        if breakdown:
-            parts.append(": " + ", ".join(breakdown))
-    else:
-        given = [f"{number(v)} {WORDS[n]} killed" for n in Toll.BREAKDOWN if (v := getattr(toll, n)) is not None]
-        if given:
-            parts.append(b(qualifier + ", ".join(given)))
-    for name in ("wounded", "kidnapped"):
-        value = getattr(toll, name)
-        if value is not None:
-            text = f"{qualifier if isinstance(value, int) else ''}{number(value)} {WORDS[name]}"
-            parts.append("; " + text if parts else b(text))
-    return parts
+def figures(snapshot: Snapshot, toll: Toll, only: Iterable[str] | None = None) -> list[Part]:
+    """`at least 70 killed (estimates 60–80): 35 security forces, 4 civilians; dozens wounded`."""
+    situation = snapshot.situation
+    names = [n for n in toll.given() if only is None or n in set(only)]
+    texts: list[str] = []
+    shown: set[str] = set()
+    for name in names:
+        if name in shown:
+            continue
+        this = category(situation, name)
+        if this.part_of and this.part_of in names:
+            continue  # shown with its total
+        if this.part_of:
+            group = [n for n in names if category(situation, n).part_of == this.part_of]
+            shown |= set(group)
+            listed = ", ".join(
+                with_qualifier(toll.value(n) or 0, None) + " " + category(situation, n).short for n in group
+            )
+            prefix = f"{toll.qualifier.value} " if toll.qualifier and toll.qualifier is not Qualifier.exactly else ""
+            texts.append(f"{prefix}{listed} {category(situation, this.part_of).label}")
+            continue
+        value = toll.value(name)
+        assert value is not None
+        text = f"{with_qualifier(value, toll.qualifier)} {this.label}"
+        if name == "killed" and (toll.low is not None or toll.high is not None):
+            text += f" (estimates {number(toll.low or value)}–{number(toll.high or value)})"
+        parts = [n for n in parts_of(situation, name) if n in names]
+        if parts:
+            text += ": " + ", ".join(f"{number(toll.value(n) or 0)} {category(situation, n).short}" for n in parts)
+            shown |= set(parts)
+        texts.append(text)
+    if not texts:
+        return []
+    return [b(texts[0]), *("; " + t for t in texts[1:])]
 
 
-def claim_lines(snapshot: Snapshot, key: str, toll: Toll) -> list[Line]:
+def claim_lines(snapshot: Snapshot, key: str, toll: Toll, only: Iterable[str] | None = None) -> list[Line]:
     lines = [
         line(
             u(sources_text(snapshot, toll.sources), strong=True),
             ": ",
-            *figures(toll),
+            *figures(snapshot, toll, only),
             *cite(snapshot, toll, toll.as_of, key, named=False),
         )
     ]
-    mismatch = breakdown_mismatch(toll)
-    if mismatch:
-        lines.append(line(f"⚠ {mismatch}", level=1))
+    lines += [line(f"⚠ {text}", level=1) for text in claim_warnings(snapshot, toll)]
     if toll.note:
         lines.append(line(u(toll.note), level=1))
     return lines
 
 
-def breakdown_mismatch(toll: Toll) -> str | None:
-    """A breakdown (two or more groups) that does not add up to the total the same source gives."""
-    total, parts = toll.killed, toll.breakdown_sum()
-    groups = sum(getattr(toll, name) is not None for name in Toll.BREAKDOWN)
-    if total is None or parts is None or parts == total or (groups < 2 and parts < total):
-        return None
-    if parts > total:
-        return f"Its breakdown adds up to {number(parts)}, more than the {number(total)} total it gives."
-    return f"Its breakdown accounts for {number(parts)} of the {number(total)} total it gives."
+def scope_lines(snapshot: Snapshot, place: str | None) -> tuple[list[Line], list[Fact]]:
+    """Each series' newest claim for one place in full; figures of other kinds it takes from older claims,
+    marked as such (those claims' other figures are superseded)."""
+    index = latest_tolls(snapshot)
+    groups = [(g, latest) for g, latest in index.latest.items() if g[0] == place and latest]
+    newest = {g: max(latest.values(), key=lambda e: rank(snapshot, e)) for g, latest in groups}
+    lines: list[Line] = []
+    used: list[Fact] = []
+    for group, latest in sorted(groups, key=lambda item: rank(snapshot, newest[item[0]]), reverse=True):
+        key, toll = newest[group]
+        lines += claim_lines(snapshot, key, toll)
+        lines += [line(f"⚠ {text}", level=1) for text in series_warnings(snapshot, index.groups[group], key)]
+        used.append(toll)
+        older: dict[str, list[str]] = {}
+        for name, (other, _) in latest.items():
+            if other != key and name not in toll.given():
+                older.setdefault(other, []).append(name)
+        if older:
+            parts: list[Part] = ["Its latest figures of other kinds are older: "]
+            for i, (other, names) in enumerate(
+                sorted(older.items(), key=lambda e: _as_of(snapshot, e[0]), reverse=True)
+            ):
+                earlier = snapshot.facts[other]
+                assert isinstance(earlier, Toll)
+                parts += [
+                    "; " if i else "",
+                    *figures(snapshot, earlier, names),
+                    f" ({as_of_text(earlier.as_of)}) [{other}]",
+                ]
+                used.append(earlier)
+            parts.append(". Their other figures are superseded.")
+            lines.append(line(*parts, level=1))
+    return lines, used
 
 
-def disagreement(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> list[Line]:
-    """One line per category where sources give different figures (civilians only with civilians), from
-    `latest_table` of one place's claims."""
+def _as_of(snapshot: Snapshot, key: str) -> tuple[object, ...]:
+    fact = snapshot.facts[key]
+    return fact.as_of.sort_key() if isinstance(fact, Toll) else ()
+
+
+def disagreement(snapshot: Snapshot, place: str | None) -> list[Line]:
+    """One line per category where different sources' latest figures for this place differ."""
     lines = []
-    for category in COMPARED:
-        latest = table[category]
-        values = {src: getattr(t, category) for src, (_, t) in latest.items()}
-        numeric = [v for v in values.values() if isinstance(v, int)]
-        if len(values) >= 2 and len(set(values.values())) > 1 and numeric:
-            word = (
-                "killed"
-                if category == "killed"
-                else WORDS[category] + (" killed" if category in Toll.BREAKDOWN else "")
+    for name in categories(snapshot.situation):
+        found = own(snapshot, place, name)
+        ends = extremes(found)
+        if ends:
+            who = "; ".join(
+                f"{snapshot.source_label(f.series)} {f.text} ({f.as_of.human(with_year=False)})" for f in found
             )
-            who = "; ".join(f"{snapshot.source_label(s)} {number(v)}" for s, v in values.items())
             lines.append(
-                line(f"Sources differ on {word}: {number(min(numeric))} to {number(max(numeric))} (", u(who), ")")
+                line(
+                    f"Sources differ on {label(snapshot, name)}: {ends[0].text} to {ends[1].text} (",
+                    u(who),
+                    f") · {spread(found)}",
+                )
             )
     return lines
 
 
-def headline(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> list[Part]:
-    """The overall figure without hiding disagreement, from the whole situation's `LatestTolls.table`."""
-    latest = table["killed"]
-    if not latest:
-        civilians = table["civilians"]
-        if civilians:
-            key, toll = max(civilians.values(), key=lambda e: e[1].as_of.sort_key())
-            return ["No overall toll yet. ", *figures(toll), *cite(snapshot, toll, toll.as_of, key)]
-        return ["No death toll has been reported yet."]
-    entries = sorted(latest.values(), key=lambda e: -(e[1].killed or 0))
-    values = {toll.killed for _, toll in entries}
-    if len(values) == 1:
-        toll = entries[0][1]
-        text = (f"{toll.qualifier.value} " if toll.qualifier else "") + f"{number(toll.killed or 0)} killed"
-        names = sources_text(snapshot, [t.sources[0] for _, t in entries])
-        newest = max(entries, key=lambda e: e[1].as_of.sort_key())[1]
-        return [b(text[:1].upper() + text[1:]), ", according to ", u(names), f" ({as_of_text(newest.as_of)})."]
-    counted = [v for v in values if v is not None]
-    low, high = min(counted), max(counted)
-    return [
-        b(f"Between {number(low)} and {number(high)} killed"),
-        f", depending on the source ({len(entries)} sources).",
+def toll_claims(snapshot: Snapshot) -> list[Line]:
+    """Statements about the toll itself (that the authorities have given none, say), marked superseded once
+    an official body has given a figure dated the same day or later."""
+    official = [
+        (k, t)
+        for k, t in snapshot.all(Toll)
+        if isinstance(s := snapshot.facts.get(series_of(snapshot, t.sources[0])), Source)
+        and s.type is SourceKind.government_body
     ]
+    lines = []
+    for key, claim in snapshot.all(Claim):
+        if not (claim.topic and claim.topic.lower() == "toll"):
+            continue
+        who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
+        lines.append(line(u(who, strong=True), ": ", u(claim.text), *cite(snapshot, claim, claim.when, key)))
+        later = [(k, t) for k, t in official if t.as_of.day >= claim.when.day]
+        if later:
+            k, t = max(later, key=lambda e: rank(snapshot, e))
+            lines.append(
+                line(
+                    "Superseded: an official figure has since been given — ",
+                    u(sources_text(snapshot, t.sources)),
+                    ": ",
+                    *figures(snapshot, t),
+                    f" ({as_of_text(t.as_of)}) [{k}].",
+                    level=1,
+                )
+            )
+    return lines
+
+
+def title_of(snapshot: Snapshot, name: str | None) -> str:
+    fatal = name is None or name == "killed" or category(snapshot.situation, name).part_of == "killed"
+    return f"{'Death toll' if fatal else 'Toll'} — {snapshot.situation.title}"
 
 
 def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
-    index = latest_tolls(snapshot)
-    title = f"Death toll — {snapshot.situation.title}"
     if place_text:
         try:
             place_key = snapshot.places.resolve(place_text)
         except UnknownName as exc:
             return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
-        return _for_place(snapshot, index, place_key, title)
-    sections = [Section(None, [line(*headline(snapshot, index.table(None)))])]
-    used: list[Fact] = []
-    for scope, table in _by_scope(index, index.places()):
-        lines, shown = scope_lines(snapshot, table)
+        return _for_place(snapshot, place_key)
+    top = headline(snapshot)
+    sections = [Section(None, [line(*top.parts), *(line(*parts) for parts in lead_lines(snapshot, top))])]
+    used: list[Fact] = list(top.facts)
+    for scope in _scopes(snapshot, latest_tolls(snapshot).places()):
+        lines, shown = scope_lines(snapshot, scope)
         if scope is None:
-            lines += _toll_claims(snapshot)
-        lines += disagreement(snapshot, table)
-        heading = "Whole situation" if scope is None else snapshot.name_of(scope)
-        sections.append(Section(heading, lines))
-        used += [t for _, t in shown]
-    return Reply(title, sections, footer(snapshot, used, "Earlier figures: /history ID"))
+            lines += toll_claims(snapshot)
+        if scope not in top.scopes:
+            lines += disagreement(snapshot, scope)
+        sections.append(Section("Whole situation" if scope is None else snapshot.name_of(scope), lines))
+        used += shown
+    return Reply(title_of(snapshot, top.category), sections, footer(snapshot, used, "Earlier figures: /history ID"))
 
 
-def _for_place(snapshot: Snapshot, index: LatestTolls, place_key: str, title: str) -> Reply:
+def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
+    tree = place_tree(snapshot)
     place = snapshot.facts[place_key]
     assert isinstance(place, Place)
-    inside: set[str | None] = {place_key}
-    if place.type is PlaceKind.province:
-        inside |= {k for k, p in snapshot.all(Place) if p.province == place.province}
-    sections = []
+    with_claims = latest_tolls(snapshot).places()
+
+    def inside(key: str) -> list[str | None]:
+        return [p for p in [key, *tree.descendants(key)] if p in with_claims]
+
+    target, intro = place_key, []
+    if not inside(place_key):
+        outer = next((a for a in tree.ancestors(place_key) if inside(a)), None)
+        intro.append(line("No toll has been reported for ", u(place.name), " specifically."))
+        if outer:
+            target = outer
+            intro.append(line("Figures for ", u(snapshot.name_of(outer)), ", which contains it:"))
+    sections: list[Section] = []
     used: list[Fact] = []
-    for scope, table in _by_scope(index, index.places() & inside):
-        lines, shown = scope_lines(snapshot, table)
-        sections.append(Section(snapshot.name_of(scope or ""), lines + disagreement(snapshot, table)))
-        used += [t for _, t in shown]
-    if not sections:
-        sections.append(Section(None, [line("No toll has been reported for ", u(place.name), " specifically.")]))
-    overall = index.table(None)
-    sections.append(Section("Whole situation", [line(*headline(snapshot, overall))]))
-    used += [t for category in ("killed", "civilians") for _, t in overall[category].values()]
-    return Reply(f"{title}: {place.name}", sections, footer(snapshot, used))
+    if inside(target):
+        top = headline(snapshot, target)
+        sections.append(Section(None, [*intro, line(*top.parts), *(line(*p) for p in lead_lines(snapshot, top))]))
+        used += top.facts
+        name = snapshot.name_of(target)
+        for scope in _scopes(snapshot, set(inside(target))):
+            lines, shown = scope_lines(snapshot, scope)
+            heading = name if scope == target else f"Inside {name}: {snapshot.name_of(scope or '')}"
+            sections.append(Section(heading, lines + disagreement(snapshot, scope)))
+            used += shown
+        if target not in with_claims:
+            sections.insert(
+                1,
+                Section(
+                    name,
+                    [
+                        line(
+                            "No figure for ",
+                            u(name),
+                            " as a whole: below, each source's figures for places inside it, "
+                            "never added to another source's or to a place's own.",
+                        )
+                    ],
+                ),
+            )
+    else:
+        sections.append(Section(None, intro))
+    overall = headline(snapshot)
+    sections.append(Section("Whole situation", [line(*overall.parts)]))
+    used += overall.facts
+    return Reply(f"{title_of(snapshot, overall.category)}: {place.name}", sections, footer(snapshot, used))
 
 
-def _by_scope(index: LatestTolls, places: set[str | None]) -> list[tuple[str | None, dict[str, dict[str, Entry]]]]:
-    """Whole situation first, then places by the largest latest figure of any source."""
-    tables = [(place, index.table(place)) for place in places]
+def _scopes(snapshot: Snapshot, places: set[str | None]) -> list[str | None]:
+    """Whole situation first, then places outer before inner, larger figures first."""
+    tree = place_tree(snapshot)
+    index = latest_tolls(snapshot)
 
-    def order(item: tuple[str | None, dict[str, dict[str, Entry]]]) -> tuple[int, int, str]:
-        place, table = item
-        largest = max((t.killed or 0 for _, t in table["killed"].values()), default=0)
-        return (0 if place is None else 1, -largest, place or "")
+    def order(place: str | None) -> tuple[int, int, int, str]:
+        largest = max(
+            (
+                int(v)
+                for (w, _), latest in index.latest.items()
+                if w == place
+                for _, t in latest.values()
+                if isinstance(v := t.value("killed"), int)
+            ),
+            default=0,
+        )
+        depth = -1 if place is None else len(tree.ancestors(place))
+        return (0 if place is None else 1, depth, -largest, place or "")
 
-    return sorted(tables, key=order)
-
-
-def scope_lines(snapshot: Snapshot, table: dict[str, dict[str, Entry]]) -> tuple[list[Line], list[Entry]]:
-    """Each source's latest claims for one place (from its `latest_table`), and those claims; an older claim
-    still shown for its breakdown says which newer claim replaced its total."""
-    newest_total = {src: key for src, (key, _) in table["killed"].items()}
-    lines: list[Line] = []
-    shown = _shown(table)
-    for key, toll in shown:
-        lines += claim_lines(snapshot, key, toll)
-        newer = newest_total.get(toll.sources[0])
-        if toll.killed is not None and newer and newer != key:
-            lines.append(line(f"Its total has since been updated: see [{newer}].", level=1))
-    return lines, shown
-
-
-def _shown(table: dict[str, dict[str, Entry]]) -> list[Entry]:
-    """The claims that are some source's latest for some category, newest first."""
-    shown: dict[str, Toll] = {}
-    for category in Toll.FIGURES:
-        for key, toll in table[category].values():
-            shown[key] = toll
-    return sorted(shown.items(), key=lambda e: e[1].as_of.sort_key(), reverse=True)
-
-
-def _toll_claims(snapshot: Snapshot) -> list[Line]:
-    """Statements about the toll itself (for example that the authorities have given none)."""
-    lines = []
-    for key, claim in snapshot.all(Claim):
-        if claim.topic and claim.topic.lower() == "toll":
-            who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
-            lines.append(line(u(who, strong=True), ": ", u(claim.text), *cite(snapshot, claim, claim.when, key)))
-    return lines
+    return sorted(places, key=order)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from briefings.answers import changes
 from briefings.answers.cards import fact_lines
+from briefings.answers.sanity import write_problems
 from briefings.answers.toll import latest_by_source, number
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
@@ -86,13 +87,13 @@ def lower_than_before(snapshot: Snapshot, toll: Toll) -> list[str]:
     source = toll.sources[0]
     same = [(k, t) for k, t in snapshot.all(Toll) if t.sources[0] == source and t.place == toll.place]
     problems = []
-    for field in Toll.FIGURES:
-        new = getattr(toll, field)
+    for field in toll.given():
+        new = toll.value(field)
         latest = latest_by_source(snapshot, same, field).get(source)
         if latest is None or not isinstance(new, int):
             continue
         key, old_toll = latest
-        old = getattr(old_toll, field)
+        old = old_toll.value(field)
         if isinstance(old, int) and new < old and not _clearly_earlier(toll.as_of, old_toll.as_of):
             problems.append(
                 f"{field}={number(new)} is lower than {snapshot.source_label(source)}'s {number(old)} ({key})"
@@ -128,11 +129,11 @@ async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Repl
     if clash:
         return rejected(InputError("name", clash + "; use /correct to change it"), usage)
     if isinstance(fact, Toll) and not _yes(request.options.get("confirm")):
-        lower = lower_than_before(snapshot, fact)
+        lower = lower_than_before(snapshot, fact) + write_problems(snapshot, fact)
         if lower:
             reply = problem(
                 "Not recorded — " + "; ".join(lower) + ".",
-                "Nothing was changed. If the figure really went down, repeat with confirm=yes; "
+                "Nothing was changed. If the figure is right, repeat with confirm=yes; "
                 "to fix an earlier figure, use /correct ID.",
             )
             reply.field = lower[0].split("=", 1)[0]

@@ -1,0 +1,149 @@
+"""The headline toll: from the top level that has figures (the whole situation, else each country or
+first-level area), every figure with its source and as-of, ranges only between different sources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from briefings.answers.common import as_of_text
+from briefings.answers.figures import Figure, at, extremes, has_figures, label, newer_part_above, own, spread
+from briefings.answers.hierarchy import LEVEL_WORDS, level, place_tree
+from briefings.categories import categories, headline_order
+from briefings.facts import Fact, Place
+from briefings.reply import Part, b, u
+from briefings.snapshot import Snapshot
+
+MAX_NAMED = 4
+"""Sources named in one headline line; more are counted."""
+
+
+@dataclass
+class Headline:
+    parts: list[Part]
+    facts: list[Fact] = field(default_factory=list)
+    """The claims it cites (for a footer's sources and latest as-of)."""
+    category: str | None = None
+    scopes: list[str | None] = field(default_factory=list)
+
+
+def lead_category(snapshot: Snapshot, place: str | None = None) -> str | None:
+    """The category the headline leads with: the situation's choice, else killed, civilians, then the rest."""
+    return next((name for name in headline_order(snapshot.situation) if has_figures(snapshot, place, name)), None)
+
+
+def scopes(snapshot: Snapshot, name: str, place: str | None = None) -> list[str | None]:
+    """Where the headline's figures come from: the place asked about or the whole situation when it has
+    figures of its own, else each top-level place that has figures, largest first."""
+    if place is not None or own(snapshot, None, name):
+        return [place]
+    roots = [r for r in place_tree(snapshot).roots() if has_figures(snapshot, r, name)]
+    return sorted(roots, key=lambda r: -max((f.numeric or 0 for f in at(snapshot, r, name)), default=0))
+
+
+def source_detail(snapshot: Snapshot, figure: Figure) -> list[Part]:
+    """` (as of Sun 9 Mar 2025)`, or for a roll-up ` (adding its figures for A and B, as of ...)`."""
+    when = as_of_text(figure.as_of)
+    if figure.oldest and figure.oldest != figure.as_of:
+        when = f"as of {figure.oldest.human()} to {figure.as_of.human()}".replace("as of by ", "by ")
+    if not figure.added:
+        return [f" ({when})"]
+    names = [snapshot.name_of(p) for p, _ in figure.added]
+    what = "its figure for " if len(names) == 1 else "adding its figures for "
+    listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
+    return [f" ({what}", u(listed), f", {when})"]
+
+
+def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | None) -> list[Part]:
+    """One scope's figures in a sentence (no final stop)."""
+    word = label(snapshot, name)
+    where: list[Part] = [" in ", u(snapshot.name_of(place))] if place else []
+    ends = extremes(figures)
+    if ends is None:
+        first = figures[0]
+        text = f"{first.text} {word}"
+        names = [snapshot.source_label(f.series) for f in figures]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        return [b(text[:1].upper() + text[1:]), *where, ", according to ", u(who), *source_detail(snapshot, first)]
+    low, high = ends
+    parts: list[Part] = [b(f"Between {low.text} and {high.text} {word}"), *where, ", depending on the source: "]
+    ordered = sorted(figures, key=lambda f: -(f.numeric or 0))
+    for i, figure in enumerate(ordered[:MAX_NAMED]):
+        parts += ["; " if i else "", u(snapshot.source_label(figure.series)), f" {figure.text}"]
+        parts += source_detail(snapshot, figure)
+    if len(ordered) > MAX_NAMED:
+        parts.append(f"; {len(ordered) - MAX_NAMED} more: /toll")
+    parts.append(f"; {spread(figures)}")
+    return parts
+
+
+def warnings(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
+    """A newer count of a part (civilians) above a source's latest total, said beside that total."""
+    parts: list[Part] = []
+    for figure in figures:
+        found = newer_part_above(snapshot, figure)
+        if found:
+            key, toll, name = found
+            value = toll.value(name)
+            parts += [
+                " ⚠ ",
+                u(snapshot.source_label(figure.series)),
+                f"'s newer count of {label(snapshot, name)} alone, {value:,} ({as_of_text(toll.as_of)}) [{key}],"
+                " is above its total.",
+            ]
+    return parts
+
+
+def headline(snapshot: Snapshot, place: str | None = None) -> Headline:
+    """The headline toll for the whole situation (or one place), always with source and as-of."""
+    name = lead_category(snapshot, place)
+    if name is None:
+        return Headline(["No toll has been reported yet."])
+    where = scopes(snapshot, name, place)
+    found = {scope: at(snapshot, scope, name) for scope in where}
+    facts = [snapshot.facts[k] for figures in found.values() for f in figures for k in f.keys]
+    if len(where) == 1:
+        scope = where[0]
+        parts = [*phrase(snapshot, found[scope], name, scope), "."]
+        if scope is not None and place is None:
+            parts.append(" No figure for the whole situation.")
+    else:
+        levels = {level(p) for s in where if (p := snapshot.place(s)) is not None}
+        word = LEVEL_WORDS[levels.pop()] if len(levels) == 1 else "place"
+        parts = [f"No figure for the whole situation; by {word}, not added together: "]
+        for i, scope in enumerate(where):
+            parts += ["; " if i else "", *phrase(snapshot, found[scope], name, scope)]
+        parts.append(".")
+    parts += warnings(snapshot, [f for figures in found.values() for f in figures])
+    return Headline(parts, facts, name, where)
+
+
+def lead_lines(snapshot: Snapshot, top: Headline) -> list[list[Part]]:
+    """One line per comparable figure below the headline: each category at the headline's level, its
+    sources' figures and the range between them (the headline's own category only when sources differ)."""
+    lines = []
+    cited = {id(f) for f in top.facts}
+    for scope in top.scopes:
+        for name in categories(snapshot.situation):
+            figures = at(snapshot, scope, name)
+            if not figures or (name == top.category and len(figures) == 1):
+                continue
+            if len(figures) == 1 and all(id(snapshot.facts[k]) in cited for k in figures[0].keys):
+                continue  # a part of a claim the headline already cites: shown with that claim
+            parts: list[Part] = [b(label(snapshot, name).capitalize())]
+            if scope is not None:
+                parts += [" in ", u(snapshot.name_of(scope))]
+            parts.append(": ")
+            ends = extremes(figures)
+            if ends:
+                parts.append(f"{ends[0].text} to {ends[1].text} — ")
+            for i, figure in enumerate(sorted(figures, key=lambda f: -(f.numeric or 0))):
+                parts += ["; " if i else "", u(snapshot.source_label(figure.series)), f" {figure.text}"]
+                parts += [*source_detail(snapshot, figure), f" [{', '.join(figure.keys)}]"]
+            if len(figures) > 1:
+                parts.append(f" · {spread(figures)}")
+            lines.append(parts)
+    return lines
+
+
+def place_kind_word(place: Place) -> str:
+    return LEVEL_WORDS.get(level(place), "place")
