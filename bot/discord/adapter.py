@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import io
 import logging
+from collections.abc import Awaitable
 from typing import Any
 
 import aiohttp
@@ -173,12 +174,17 @@ class DiscordAdapter:
     async def run(self, interaction: discord.Interaction, text: str) -> None:
         """Runs `text` through the core as the interaction's user and answers ephemerally."""
         caller = caller_for(interaction)
-        answer = asyncio.ensure_future(self.briefings.handle(text, caller, request_id(interaction)))
+        reply = await self._in_time(interaction, self.briefings.handle(text, caller, request_id(interaction)))
+        await self.answer(interaction, reply, caller, text)
+
+    async def _in_time(self, interaction: discord.Interaction, work: Awaitable[Reply]) -> Reply:
+        """The reply `work` gives; when it is not ready within `defer_after`, the interaction is deferred first
+        (Discord allows 3 s for the first response, then 15 minutes for the answer)."""
+        answer = asyncio.ensure_future(work)
         done, _ = await asyncio.wait({answer}, timeout=self.defer_after)
         if not done and not interaction.response.is_done():
             await interaction.response.defer(ephemeral=True, thinking=True)
-        reply = await answer
-        await self.answer(interaction, reply, caller, text)
+        return await answer
 
     async def answer(self, interaction: discord.Interaction, reply: Reply, caller: Caller, text: str) -> None:
         if not reply.ok:
@@ -215,7 +221,7 @@ class DiscordAdapter:
     async def submit_toll(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
         text = command_text("update", ["toll"], values)
         caller = caller_for(interaction)
-        reply = await self.briefings.handle(text, caller, request_id(interaction))
+        reply = await self._in_time(interaction, self.briefings.handle(text, caller, request_id(interaction)))
         label = field_label(reply.field)
         if not reply.ok and label:
             log.info("discord toll form by %s: %s", caller.ident, reply.title)

@@ -308,9 +308,19 @@ class SlackAdapter:
         if isinstance(built, dict):
             await ack(response_action="errors", errors=built)
             return
-        try:
+
+        async def submit() -> Reply:
             caller = await self.callers.caller(user, channel, str(user_info.get("name") or ""))
-            reply = await self.briefings.handle(built, caller, once.view_key(body, view))
+            return await self.briefings.handle(built, caller, once.view_key(body, view))
+
+        try:
+            job = asyncio.ensure_future(submit())
+            await asyncio.wait((job,), timeout=self.ack_within)
+            if not job.done():  # the form closes within Slack's 3 s; the outcome follows as a message
+                await ack()
+                self._spawn(self._tell_when_done(job, user, channel), f"{form.callback_id} for {user}")
+                return
+            reply = job.result()
         except Exception:
             log.exception("Slack form %s failed for %s in %s", form.callback_id, user, channel)
             await ack(response_action="errors", errors={form.general: SORRY})
@@ -320,6 +330,9 @@ class SlackAdapter:
             return
         await ack()
         self._spawn(self._tell(user, channel, reply), f"confirmation of {form.callback_id} to {user}")
+
+    async def _tell_when_done(self, job: asyncio.Future[Reply], user: str, channel: str) -> None:
+        await self._tell(user, channel, await job)
 
     async def _tell(self, user: str, channel: str, reply: Reply) -> None:
         """Shows `reply` to one person: ephemerally where they opened the form, else by direct message."""
