@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from briefings.digests.runner import DigestRunner
+from briefings.digests.runner import DigestRunner, TickReport
 
 log = logging.getLogger(__name__)
 JOB = "digest-tick"
@@ -24,6 +26,9 @@ class DigestClock:
         self.scheduler = AsyncIOScheduler(timezone=UTC)
         self._pending: set[asyncio.Task[None]] = set()
         self._running: set[asyncio.Task[object]] = set()
+        self.last_tick: float | None = None
+        """`time.monotonic()` when a tick last finished without error (readiness checks the clock is ticking)."""
+        self.report_listeners: list[Callable[[TickReport], None]] = []
 
     def start(self) -> None:
         self.scheduler.add_job(
@@ -56,6 +61,9 @@ class DigestClock:
         finally:
             if task is not None:
                 self._running.discard(task)
+        self.last_tick = time.monotonic()
+        for listener in self.report_listeners:
+            listener(report)
         if report.posted or report.skipped or report.failed or report.retrying:
             log.info("digests: %s", report)
 

@@ -22,6 +22,9 @@ class Settings(CoreSettings):
         default=10.0, gt=0, description="seconds a client has to send a whole request (headers and body)"
     )
     http_max_connections: int = Field(default=500, ge=1, description="open connections to the HTTP endpoint")
+    health_port: int = Field(
+        default=8081, description="port of /livez, /readyz and /metrics when Slack is not served over HTTP"
+    )
     discord_token: str = Field(default="", validation_alias=_env("DISCORD_TOKEN"))
     discord_guild_ids: str = Field(default="", validation_alias=_env("DISCORD_GUILD_IDS"))
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import replace
@@ -13,6 +14,7 @@ from pathlib import Path
 
 from briefings import questions, replays
 from briefings.access import Caller, Moderators
+from briefings.answered import Answered, answered
 from briefings.answers import chart, digest
 from briefings.commands import reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
@@ -61,6 +63,8 @@ class Briefings:
         """Recent answers of pure commands by (situation, version, text, moderator?): shared, never changed."""
         self.urgent_listeners: list[Callable[[], None]] = []
         """Called when a moderator marks a change urgent (the scheduler wakes up to post it)."""
+        self.answer_listeners: list[Callable[[Answered], None]] = []
+        """Told of every answer `handle` gives (the serving process counts them for its metrics)."""
 
     @classmethod
     async def start(cls, settings: CoreSettings) -> Briefings:
@@ -111,6 +115,15 @@ class Briefings:
         """Runs one command as `caller` would in a chat, or answers a question in plain words (text that does
         not start with `/` and is not a command: "how many died there?"). Never raises for bad input.
         `request_id` names the platform's request: a moderator's command seen again with it runs only once."""
+        started = time.perf_counter()
+        reply = await self._handle(text, caller, request_id)
+        if self.answer_listeners:
+            told = answered(text, caller.platform, reply.outcome.value, time.perf_counter() - started)
+            for listener in self.answer_listeners:
+                listener(told)
+        return reply
+
+    async def _handle(self, text: str, caller: Caller, request_id: str) -> Reply:
         plain = not text.strip().startswith("/")
         try:
             request = parse(text)
@@ -155,7 +168,7 @@ class Briefings:
         found = COMMANDS[request.name]
         allowed = self.moderators.allow(caller)
         if found.moderators_only and not allowed:
-            log.warning("refused /%s for %s in %s: not a moderator", found.name, caller.ident, caller.channel)
+            log.info("refused /%s for %s in %s: not a moderator", found.name, caller.ident, caller.channel)
             return problem(
                 f"Sorry, /{found.name} is for moderators.",
                 "Ask a moderator of this channel, or use /help for what you can do.",

@@ -162,6 +162,11 @@ class DiscordAdapter:
             await self.stop()
             raise DiscordSetupError(f"Could not register the slash commands with Discord: {exc}") from exc
 
+    async def connected(self) -> bool:
+        """The gateway is open and READY was received (False while discord.py reconnects)."""
+        ws = self.client.ws
+        return self.client.is_ready() and not self.client.is_closed() and ws is not None and ws.open
+
     async def stop(self) -> None:
         await self.client.close()
         if self._connection is not None:

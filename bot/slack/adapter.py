@@ -14,6 +14,7 @@ from collections.abc import Coroutine
 from typing import Any
 
 import aiohttp
+from aiohttp import web
 from slack_bolt.async_app import AsyncAck, AsyncApp, AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
@@ -117,6 +118,8 @@ class SlackAdapter:
         self.callers = Callers(self.client, briefings.moderators)
         self.bot_user = ""
         self.http: HttpServer | None = None
+        self.routes: list[web.RouteDef] = []
+        """More routes for the HTTP server (health and metrics), set before `start`."""
         self.socket: Any = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._seen_events: OrderedDict[str, None] = OrderedDict()
@@ -145,7 +148,7 @@ class SlackAdapter:
             if self.socket_mode:
                 await self._connect_socket()
             else:
-                server = HttpServer.configured(self.app, self.settings)
+                server = HttpServer.configured(self.app, self.settings, self.routes)
                 await server.start()
                 self.http = server
                 log.info("Slack events endpoint on http://%s:%s/slack/events", self.settings.host, self.port)
@@ -166,6 +169,11 @@ class SlackAdapter:
             await handler.close_async()
             raise SlackSetupError(f"Could not open the Socket Mode connection to {url}; check the network.") from None
         log.info("Slack Socket Mode connected")
+
+    async def connected(self) -> bool:
+        if self.socket is not None:
+            return bool(await self.socket.client.is_connected())
+        return self.http is not None
 
     async def stop(self) -> None:
         """Stops taking requests, lets work in flight finish (briefly), then closes."""

@@ -1,10 +1,11 @@
-"""The HTTP front for Slack: Bolt's `POST /slack/events` and `GET /healthz`, served by aiohttp."""
+"""The HTTP front for Slack: Bolt's `POST /slack/events`, and health and metrics routes, served by aiohttp."""
 
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from urllib.parse import parse_qs
 
 from aiohttp import web
@@ -39,9 +40,17 @@ class HttpServer:
     """Serves `app` on host:port (port 0 picks a free one; `port` then tells which)."""
 
     def __init__(
-        self, app: AsyncApp, host: str, port: int, signing_secret: str, guard: ConnectionGuard | None = None
+        self,
+        app: AsyncApp,
+        host: str,
+        port: int,
+        signing_secret: str,
+        guard: ConnectionGuard | None = None,
+        routes: Sequence[web.RouteDef] = (),
     ) -> None:
         self.app, self.host, self.requested_port = app, host, port
+        self.routes = routes
+        """More routes on the same port (health and metrics); without them `/healthz` only says it is up."""
         self.verifier = SignatureVerifier(signing_secret)
         self.guard = guard or ConnectionGuard()
         """Bounds slow clients' read time and the number of open connections."""
@@ -50,15 +59,18 @@ class HttpServer:
         self._listener: asyncio.Server | None = None
 
     @classmethod
-    def configured(cls, app: AsyncApp, settings: Settings) -> HttpServer:
-        """On `HOST:PORT`, with the connection limits `BRIEFING_HTTP_*` ask for."""
+    def configured(cls, app: AsyncApp, settings: Settings, routes: Sequence[web.RouteDef] = ()) -> HttpServer:
+        """On `HOST:PORT`, with the connection limits `BRIEFING_HTTP_*` ask for, and any more `routes`."""
         guard = ConnectionGuard(settings.http_max_connections, settings.http_read_timeout)
-        return cls(app, settings.host, settings.port, settings.slack_signing_secret, guard)
+        return cls(app, settings.host, settings.port, settings.slack_signing_secret, guard, routes)
 
     def web_app(self) -> web.Application:
         web_app = web.Application(middlewares=[self.guard.middleware])
         web_app.router.add_post(EVENTS_PATH, self._events)
-        web_app.router.add_get("/healthz", self._health)
+        if self.routes:
+            web_app.add_routes(self.routes)
+        else:
+            web_app.router.add_get("/healthz", self._health)
         return web_app
 
     async def _events(self, request: web.Request) -> web.Response:

@@ -19,7 +19,6 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.async_handler import AsyncRetryHandler
 from slack_sdk.http_retry.builtin_async_handlers import (
     AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
 )
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
@@ -27,6 +26,7 @@ from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.slack.errors import NETWORK_ERRORS
+from bot.slack.retries import CountedRateLimitRetries
 
 NOT_REPEATABLE = frozenset(
     {
@@ -70,7 +70,7 @@ class RepeatableRetryHandler(AsyncConnectionErrorRetryHandler):
 
 def retry_handlers() -> list[AsyncRetryHandler]:
     """For the Web API client: connection errors on calls safe to repeat, and 429s (Slack took nothing)."""
-    return [RepeatableRetryHandler(), AsyncRateLimitErrorRetryHandler(max_retry_count=3)]
+    return [RepeatableRetryHandler(), CountedRateLimitRetries(max_retry_count=3)]
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,8 @@ def run_marker(subscription_id: int, run: Run) -> str:
 @dataclass
 class TickReport:
     posted: int = 0
+    late: int = 0
+    """Of those posted, how many were posted late."""
     skipped: int = 0
     failed: int = 0
     retrying: int = 0
@@ -282,6 +284,7 @@ class DigestRunner:
         if run.kind == "digest":
             tick.last_digest[(subscription.channel, subscription.slug)] = tick.now
         report.posted += 1
+        report.late += int(run.late)
         await tick.recorder.add(Posted(run.id, message_id, tick.now))
 
     async def _failed(
