@@ -5,6 +5,7 @@ against the fake Discord)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
@@ -74,6 +75,12 @@ class Process:
         headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(body)}
         return await self.http.post(self.url("/slack/events"), content=body, headers=headers)
 
+    async def mention(self, words: str, user: str) -> httpx.Response:
+        event = {"type": "app_mention", "user": user, "text": f"<@UBOT> {words}", "ts": "1.000100", "channel": "C0TEST"}
+        body = json.dumps({"type": "event_callback", "team_id": "T0TEST", "event_id": "Ev1", "event": event}).encode()
+        headers = {"Content-Type": "application/json", **signed(body)}
+        return await self.http.post(self.url("/slack/events"), content=body, headers=headers)
+
 
 async def _read(stream: asyncio.StreamReader, log: list[str], port: asyncio.Future[int]) -> None:
     while line := await stream.readline():
@@ -138,15 +145,19 @@ async def test_slack_over_http_serves_health_and_counts_commands(tmp_path: Path,
         assert (await bot.command("/toll", "U0READER")).status_code == 200
         assert (await bot.command("/undo", "U0READER")).status_code == 200  # refused: not a moderator
         assert (await bot.command("/update toll killed=75 source=SOHR", "U0MOD")).status_code == 200
+        fake_slack.rate_limit("chat.postMessage", retry_after=1)
+        assert (await bot.mention("toll", "U0READER")).status_code == 200
+        await fake_slack.wait_for("chat.postMessage", count=2)
         metrics = await bot.http.get(bot.url("/metrics"))
+        assert value(metrics.text, "briefing_rate_limit_retries_total", platform="slack") == 1
         assert metrics.headers["content-type"].startswith("text/plain; version=0.0.4")
         text = metrics.text
         commands = "briefing_commands_total"
-        assert value(text, commands, command="toll", platform="slack", outcome="answered") == 2
+        assert value(text, commands, command="toll", platform="slack", outcome="answered") == 3
         assert value(text, commands, command="undo", platform="slack", outcome="refused") == 1
         assert value(text, commands, command="update", platform="slack", outcome="answered") == 1
         assert value(text, "briefing_moderator_changes_total", command="update", platform="slack") == 1
-        assert value(text, "briefing_command_duration_seconds_count", platform="slack") == 4
+        assert value(text, "briefing_command_duration_seconds_count", platform="slack") == 5
         assert value(text, "briefing_digest_posts_total", outcome="posted") == 0
         age = value(text, "briefing_newest_fact_age_seconds", situation="syria-coast-2025-03")
         assert age is not None and 0 <= age < 60
@@ -170,8 +181,6 @@ async def test_socket_mode_serves_health_on_its_own_port(tmp_path: Path, fake_sl
 
 
 async def test_json_logs_are_one_object_a_line(tmp_path: Path, fake_slack: FakeSlack) -> None:
-    import json
-
     async with briefing_serve(tmp_path, fake_slack, BRIEFING_LOG_FORMAT="json") as bot:
         await bot.ready()
     lines = [line for line in bot.log if line.strip()]
