@@ -25,7 +25,7 @@ from briefings.store.schema import subscriptions
 from tests.fakes.slack import FakeSlack
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
 from tests.test_discord import MEMBER, settings_for
-from tests.test_slack import CHANNEL, READER, Bot, running
+from tests.test_slack import CHANNEL, MODERATOR, READER, Bot, running, shown
 
 LONDON = Schedule(clock_time(8, 0), ZoneInfo("Europe/London"))
 
@@ -94,6 +94,24 @@ async def test_a_digest_is_sent_again_when_slack_never_got_it(slack_bot: Bot, sl
     assert len(slack.called("chat.postMessage")) == 2 and slack.called("conversations.history")
     [message] = slack.history[CHANNEL]
     assert (await run_of(briefings, subscription)).message_id == message["ts"]
+
+
+async def test_an_urgent_update_whose_answer_was_lost_is_posted_once(slack_bot: Bot, slack: FakeSlack) -> None:
+    briefings = slack_bot.briefings
+    channel = f"slack:{CHANNEL}"
+    subscription = await DigestStore(briefings.store).subscribe(
+        channel, await briefings.situation_for(channel), LONDON, "slack:U0MOD"
+    )
+    update = "/update toll killed=95 source=SOHR as_of=2025-03-08 urgent=yes"
+    assert "Marked urgent" in shown((await slack_bot.command(update, user=MODERATOR)).json())
+    slack.dropped["chat.postMessage"] = 1
+    report = await DigestRunner(briefings, {"slack": slack_bot.adapter}).tick(datetime.now(UTC))
+
+    [message] = slack.history[CHANNEL]
+    assert "Urgent update" in json.dumps(message["blocks"]) and "95 killed" in json.dumps(message["blocks"])
+    assert report.posted == 1
+    run = await run_of(briefings, subscription)
+    assert run.kind == "urgent" and run.status == POSTED and run.message_id == message["ts"]
 
 
 def share_click(fake: FakeSlack, value: str, trigger: str = "1.2.3") -> dict[str, Any]:
