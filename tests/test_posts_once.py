@@ -216,3 +216,21 @@ async def test_a_discord_share_whose_answer_was_lost_is_posted_once(
     assert len(posts) == 2 and posts[0].body["nonce"] == posts[1].body["nonce"] == click["id"]
     [message] = discord_fake.messages[CHANNEL_ID]
     assert message["content"] == "Shared by user222"
+
+
+async def test_a_discord_digest_whose_connection_closed_is_found_and_not_posted_again(
+    discord_bot: DiscordAdapter, discord_fake: FakeDiscord
+) -> None:
+    briefings = discord_bot.briefings
+    subscription, slot = await subscribe(briefings, f"discord:{CHANNEL_ID}")
+    discord_fake.hang_ups = 1  # Discord stores the digest, then the connection closes unanswered
+    posters: dict[str, Poster] = {"discord": discord_bot}
+    first = await DigestRunner(briefings, posters).tick(slot + timedelta(minutes=1))
+    assert first.retrying == 1 and first.posted == 0  # the outcome is unknown: tried again later
+
+    later = await DigestRunner(briefings, posters).tick(slot + timedelta(minutes=2))
+    assert later.posted == 1
+    [message] = discord_fake.messages[CHANNEL_ID]
+    assert len(channel_posts(discord_fake)) == 1  # found in the channel's history, not sent again
+    run = await run_of(briefings, subscription)
+    assert run.status == POSTED and run.message_id == message["id"]

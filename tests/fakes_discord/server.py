@@ -66,6 +66,8 @@ class FakeDiscord:
         self.forbidden_channels: set[str] = set()
         self.lost_answers = 0
         """How many of the next channel message posts take effect and then answer HTTP 500 (the answer is lost)."""
+        self.hang_ups = 0
+        """How many of the next channel message posts take effect and then close the connection unanswered."""
         self._nonces: dict[tuple[str, str], Json] = {}
         self.bot = user(BOT_ID, "briefing-bot", bot=True)
         self._ids = itertools.count(1300000000000001000)
@@ -187,6 +189,11 @@ class FakeDiscord:
             if self.lost_answers:
                 self.lost_answers -= 1
                 return self._error(500, "500: Internal Server Error")
+            if self.hang_ups:
+                self.hang_ups -= 1
+                if request.transport is not None:
+                    request.transport.close()
+                raise web.HTTPInternalServerError()
             return self._json(message)
         return self._error(404, f"Unknown route {request.method} {path}", 10000)
 
