@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, field_validator
 
 from briefings.settings import CoreSettings
+from briefings.throttle import PER_CHANNEL, PER_PERSON, rates
 
 
 def _env(name: str) -> AliasChoices:
@@ -25,6 +26,8 @@ class Settings(CoreSettings):
     health_port: int = Field(
         default=8081, description="port of /livez, /readyz and /metrics when Slack is not served over HTTP"
     )
+    rate_per_person: str = Field(default=PER_PERSON, description="commands one person may run, e.g. 20/minute")
+    rate_per_channel: str = Field(default=PER_CHANNEL, description="commands run in one channel, e.g. 60/minute")
     discord_token: str = Field(default="", validation_alias=_env("DISCORD_TOKEN"))
     discord_guild_ids: str = Field(default="", validation_alias=_env("DISCORD_GUILD_IDS"))
 
@@ -35,3 +38,12 @@ class Settings(CoreSettings):
     @property
     def discord_enabled(self) -> bool:
         return bool(self.discord_token)
+
+    @field_validator("rate_per_person", "rate_per_channel")
+    @classmethod
+    def _rates(cls, value: str) -> str:
+        try:
+            rates(value)
+        except ValueError:
+            raise ValueError(f"'{value}' is not a rate; use e.g. 20/minute, 100/hour or 5/10 seconds") from None
+        return value

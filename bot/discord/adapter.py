@@ -20,11 +20,13 @@ from bot.discord.complete import choices, matches
 from bot.discord.forms import ShareView, TollForm, field_label, share_buttons
 from bot.discord.text import command_text
 from bot.settings import Settings
+from briefings import paging
 from briefings.access import Caller
 from briefings.facts import Actor, Place, Source
 from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.snapshot import Snapshot
+from briefings.throttle import Throttle
 
 log = logging.getLogger(__name__)
 HISTORY_LIMIT = 50
@@ -76,6 +78,7 @@ class DiscordAdapter:
         self.settings = settings
         self.ready_timeout = ready_timeout
         self.defer_after = defer_after
+        self.throttle = Throttle(settings.rate_per_person, settings.rate_per_channel)
         """Answers not ready by then are deferred (Discord allows 3 s for the first response)."""
         intents = discord.Intents.none()
         intents.guilds = True
@@ -179,6 +182,9 @@ class DiscordAdapter:
     async def run(self, interaction: discord.Interaction, text: str) -> None:
         """Runs `text` through the core as the interaction's user and answers ephemerally."""
         caller = caller_for(interaction)
+        if (refused := self.throttle.check(caller.ident, caller.channel)) is not None:
+            await self.answer(interaction, refused, caller, text)
+            return
         reply = await self._in_time(interaction, self.briefings.handle(text, caller, request_id(interaction)))
         await self.answer(interaction, reply, caller, text)
 
@@ -196,7 +202,8 @@ class DiscordAdapter:
             log.info("discord %r by %s in %s: %s (%s)", text, caller.ident, caller.channel, reply.title, reply.outcome)
             await self._say(interaction, content=render.content(reply))
             return
-        for number, embeds in enumerate(render.render(reply)):
+        fitted = paging.fit(reply, lambda candidate: len(render.render(candidate)), text)
+        for number, embeds in enumerate(render.render(fitted)):
             await self._say(interaction, embeds=embeds, view=share_buttons(), **self._image(reply, embeds, number))
 
     @staticmethod
@@ -226,7 +233,9 @@ class DiscordAdapter:
     async def submit_toll(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
         text = command_text("update", ["toll"], values)
         caller = caller_for(interaction)
-        reply = await self._in_time(interaction, self.briefings.handle(text, caller, request_id(interaction)))
+        reply = self.throttle.check(caller.ident, caller.channel) or await self._in_time(
+            interaction, self.briefings.handle(text, caller, request_id(interaction))
+        )
         label = field_label(reply.field)
         if not reply.ok and label:
             log.info("discord toll form by %s: %s", caller.ident, reply.title)
@@ -241,6 +250,10 @@ class DiscordAdapter:
         message = interaction.message
         if message is None or not message.embeds or interaction.channel_id is None:
             await interaction.response.send_message("There is nothing here to post.", ephemeral=True)
+            return
+        caller = caller_for(interaction)
+        if (refused := self.throttle.check(caller.ident, caller.channel)) is not None:
+            await interaction.response.send_message(render.content(refused), ephemeral=True)
             return
         channel = self.client.get_partial_messageable(interaction.channel_id)
         who = render.inert(interaction.user.display_name)

@@ -24,7 +24,9 @@ from bot.slack import blocks, forms, once, posting
 from bot.slack.callers import Callers, group_ids
 from bot.slack.errors import error_code
 from bot.slack.http import HttpServer
+from bot.slack.pages import fitted
 from bot.slack.startup import SlackSetupError, check_bot_token, open_socket_url
+from bot.slack.throttle import SlackThrottle
 from briefings.access import Caller
 from briefings.commands.parse import ParseError, parse
 from briefings.commands.registry import COMMANDS
@@ -227,6 +229,7 @@ class SlackAdapter:
         for form in forms.FORMS.values():
             self.app.view(form.callback_id)(self._on_submit)
         self.app.error(self._on_error)
+        self.app.middleware(SlackThrottle.configured(self.settings).middleware)
 
     async def _on_error(self, error: Exception, body: dict[str, Any]) -> None:
         log.error("Slack request failed: %r (payload type %s)", error, body.get("type") or body.get("command"))
@@ -268,7 +271,7 @@ class SlackAdapter:
         key = ("slack", share)
         pages: list[dict[str, Any]] | None = reply.renderings.get(key)
         if pages is None:
-            found = blocks.messages(reply, share=share)[: 1 + MAX_FOLLOW_UPS]
+            found = fitted(reply, text, share=share)
             pages = reply.renderings[key] = [{**m.as_kwargs(), "response_type": "ephemeral"} for m in found]
         return pages
 
@@ -376,7 +379,7 @@ class SlackAdapter:
             return
         note = f"Shared by {caller.name or 'a member'} · {text}"
         try:
-            for part, message in enumerate(blocks.messages(reply, note=note)):
+            for part, message in enumerate(fitted(reply, text, note=note)):
                 marker = once.Marker("briefing_share", {"request": key[-16:], "part": part})
                 kwargs = {"unfurl_links": False, "unfurl_media": False, **message.as_kwargs()}
                 await once.post_once(self.client, channel, kwargs, marker)
@@ -416,7 +419,7 @@ class SlackAdapter:
                 channel=channel, user=user, thread_ts=thread, text=blocks.plain_text(reply)
             )
             return
-        for part, message in enumerate(blocks.messages(reply)):
+        for part, message in enumerate(fitted(reply, text)):
             marker = once.Marker("briefing_answer", {"asked": str(event.get("ts") or ""), "part": part})
             kwargs = {"thread_ts": thread, "unfurl_links": False, "unfurl_media": False, **message.as_kwargs()}
             await once.post_once(self.client, channel, kwargs, marker)
