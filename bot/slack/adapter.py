@@ -31,7 +31,7 @@ from briefings.access import Caller
 from briefings.commands.parse import ParseError, parse
 from briefings.commands.registry import COMMANDS
 from briefings.questions import looks_like_question
-from briefings.reply import Reply
+from briefings.reply import Reply, problem
 from briefings.service import Briefings
 from briefings.store.requests import RequestLedger
 
@@ -343,7 +343,12 @@ class SlackAdapter:
         self._spawn(self._tell(user, channel, reply), f"confirmation of {form.callback_id} to {user}")
 
     async def _tell_when_done(self, job: asyncio.Future[Reply], user: str, channel: str) -> None:
-        await self._tell(user, channel, await job)
+        try:
+            reply = await job
+        except Exception:
+            log.exception("Slack form failed for %s in %s", user, channel)
+            reply = problem(SORRY)
+        await self._tell(user, channel, reply)
 
     async def _tell(self, user: str, channel: str, reply: Reply) -> None:
         """Shows `reply` to one person: ephemerally where they opened the form, else by direct message."""
