@@ -39,7 +39,7 @@ def narrower(text: str) -> str | None:
     if found is None:
         return None
     form = found.usage.split(" · ")[0].split(" | ")[0]
-    return form if "[" in form else None
+    return form if form.startswith(f"/{found.name} [") else None
 
 
 def more_line(count: int, names: list[str], text: str) -> Line:

@@ -352,7 +352,7 @@ class SlackAdapter:
 
     async def _tell(self, user: str, channel: str, reply: Reply) -> None:
         """Shows `reply` to one person: ephemerally where they opened the form, else by direct message."""
-        message = blocks.messages(reply)[0]
+        message = fitted(reply, "", limit=1)[0]
         if channel:
             try:
                 await self.client.chat_postEphemeral(channel=channel, user=user, **message.as_kwargs())
