@@ -14,28 +14,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import logs
-from bot.failures import explain, open_briefings
-from bot.images import save_image
-from bot.settings import Settings
-from briefings.access import Caller
-from briefings.loader import SituationFileError, load_file
-from briefings.render_text import render
-from briefings.settings import CoreSettings
-from briefings.store import NotFound
 
+# Each command imports what it uses when it runs, so `briefing --help` and `briefing ask` load no more than needed.
 if TYPE_CHECKING:
+    from briefings.access import Caller
+    from briefings.reply import Reply
     from briefings.service import Briefings
 
 
 def _caller(user: str | None) -> Caller:
+    from briefings.access import Caller
+
     return Caller("console", user, "console", user) if user else Caller.operator()
+
+
+def _print(reply: Reply) -> None:
+    from bot.images import save_image
+    from briefings.render_text import render
+
+    print(render(reply))
+    if reply.image is not None:
+        print(f"(chart saved to {save_image(reply.image)})")
 
 
 async def _ask(briefings: Briefings, args: argparse.Namespace) -> int:
     reply = await briefings.handle(args.text, _caller(args.user))
-    print(render(reply))
-    if reply.image is not None:
-        print(f"(chart saved to {save_image(reply.image)})")
+    _print(reply)
     return 0 if reply.ok else 1
 
 
@@ -47,13 +51,14 @@ async def _migrate(briefings: Briefings, args: argparse.Namespace) -> int:
 
 async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
     reply = await briefings.digest(await briefings.situation_for("console"))
-    print(render(reply))
-    if reply.image is not None:
-        print(f"(chart saved to {save_image(reply.image)})")
+    _print(reply)
     return 0
 
 
 async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
+    from briefings.access import Caller
+    from briefings.loader import load_file
+
     if args.merge:
         return await _merge(briefings, args)
     file = load_file(Path(args.file))
@@ -77,7 +82,9 @@ async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
 
 async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
     from briefings import merge
+    from briefings.access import Caller
     from briefings.answers.changes import differences
+    from briefings.loader import load_file
 
     peek = load_file(Path(args.file))  # validates on its own first, for a clear error
     snapshot = await briefings.store.snapshot(peek.situation.slug)
@@ -175,8 +182,12 @@ def parser() -> argparse.ArgumentParser:
 
 
 async def _main(args: argparse.Namespace) -> int:
+    from bot.failures import open_briefings
+    from briefings.settings import CoreSettings
+
     if args.command == "serve":
         from bot.serve import serve
+        from bot.settings import Settings
 
         return await serve(Settings(), args.platform)
     run: Runner = args.run
@@ -190,6 +201,7 @@ async def _main(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "console":
         from bot import console
+        from briefings.settings import CoreSettings
 
         return console.main(CoreSettings(), _caller(args.user))
     return asyncio.run(_main(args))
@@ -200,9 +212,6 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(args.command)
     try:
         return _dispatch(args)
-    except (SituationFileError, NotFound) as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
     except BrokenPipeError:
         # Whoever read our output stopped reading (`briefing export | head`): not an error of ours.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
@@ -210,12 +219,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:
-        failure = explain(exc, Settings if args.command == "serve" else CoreSettings)
-        if failure is None:
-            if os.environ.get("BRIEFING_DEBUG"):
-                traceback.print_exc()
-            print(f"briefing: unexpected error ({type(exc).__name__}: {exc}).", file=sys.stderr)
-            print("Set BRIEFING_DEBUG=1 to see where it happened.", file=sys.stderr)
-            return 1
-        print(failure.message, file=sys.stderr)
-        return failure.code
+        return _report(exc, args.command)
+
+
+def _report(exc: Exception, command: str) -> int:
+    """Says what went wrong in a line or two (where it happened only with BRIEFING_DEBUG=1); the exit code."""
+    from bot.failures import explain
+    from bot.settings import Settings
+    from briefings.loader import SituationFileError
+    from briefings.settings import CoreSettings
+    from briefings.store import NotFound
+
+    if isinstance(exc, SituationFileError | NotFound):
+        print(str(exc), file=sys.stderr)
+        return 1
+    failure = explain(exc, Settings if command == "serve" else CoreSettings)
+    if failure is None:
+        if os.environ.get("BRIEFING_DEBUG"):
+            traceback.print_exception(exc)
+        print(f"briefing: unexpected error ({type(exc).__name__}: {exc}).", file=sys.stderr)
+        print("Set BRIEFING_DEBUG=1 to see where it happened.", file=sys.stderr)
+        return 1
+    print(failure.message, file=sys.stderr)
+    return failure.code

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from briefings.categories import unknown_categories
@@ -69,6 +68,8 @@ def load_file(path: Path, base: dict[str, Fact] | None = None) -> SituationFile:
 
 
 def load_text(text: str, origin: str, base: dict[str, Fact] | None = None) -> SituationFile:
+    import yaml  # loaded only when a file is read
+
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

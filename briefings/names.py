@@ -7,8 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 ACCEPT = 86.0
 SUGGEST = 55.0
@@ -96,6 +94,8 @@ class NameIndex:
         wanted = normalize(text)
         if found or not wanted:
             return found
+        from rapidfuzz import fuzz, process  # loaded only when a spelling is not exact
+
         best = process.extract(wanted, list(self._exact), scorer=fuzz.WRatio, limit=2)
         if not best or best[0][1] < ACCEPT:
             return None
@@ -114,6 +114,8 @@ class NameIndex:
     def suggest(self, text: str, limit: int = 3) -> list[str]:
         wanted = normalize(text)
         scored: dict[str, float] = {}
+        from rapidfuzz import fuzz, process  # loaded only when a spelling is not exact
+
         for spelling, score, _ in process.extract(wanted, list(self._exact), scorer=fuzz.WRatio, limit=12):
             key = self._exact[spelling]
             if score >= SUGGEST and score > scored.get(key, 0):

@@ -11,8 +11,6 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from rapidfuzz import fuzz, process
-
 from briefings.answers.timeline import DayError, items, parse_day
 from briefings.commands.parse import Request
 from briefings.examples import filled
@@ -97,6 +95,8 @@ def _close(index: NameIndex, gram: str) -> str | None:
     if len(gram) < 5 or all(word in STOP for word in gram.split()):
         return None
     spellings = index.spellings()
+    from rapidfuzz import fuzz, process  # loaded only when a spelling is not exact
+
     best = process.extractOne(gram, list(spellings), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
     return spellings[best[0]] if best else None
 

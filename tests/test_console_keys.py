@@ -76,7 +76,7 @@ def test_ctrl_c_drops_the_typed_line_and_ctrl_d_leaves(tmp_path: Path) -> None:
         console.type(b"/sources")
         console.read_until(b"/sources")  # echoed: the console has the half-typed line
         console.type(CTRL_C)
-        console.read_until(b"briefing> ", timeout=10)  # a fresh prompt, at once, as in a shell
+        console.read_until(b"briefing> ", timeout=30)  # a fresh prompt, at once, as in a shell
         console.type(b"/toll\r")
         answer = console.read_until(b"briefing> ")
         assert b"Death toll" in answer and b"SOHR" in answer
@@ -92,7 +92,7 @@ def test_ctrl_c_on_an_empty_prompt_keeps_the_console_open(tmp_path: Path) -> Non
     try:
         console.read_until(b"briefing> ")
         console.type(CTRL_C)
-        console.read_until(b"briefing> ", timeout=10)
+        console.read_until(b"briefing> ", timeout=30)
         console.type(b"/quit\r")
         assert console.exit_code() == 0
     finally:

@@ -1,20 +1,17 @@
 """`/toll chart [place]`: the toll over time, one line per source and category, drawn headless to PNG.
 
 Each toll claim is one point at its "as of" time (its latest revision: a corrected figure replaces the wrong one,
-a retracted claim leaves the chart). Totals are solid lines, civilians-only counts dashed; the latest figure of
-each line is labelled, and the sources are named in the caption and the alt text.
+a retracted claim leaves the chart); a date without a time sits on its day's tick. Totals are solid lines,
+civilians-only counts dashed; the latest figure of each line is labelled, and the sources are named in the
+caption and the alt text. The drawing itself (matplotlib) is in `chart_drawing`, loaded only to draw.
 """
 
 from __future__ import annotations
 
-import io
-import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time
-
-from matplotlib import dates as mdates
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # headless: no pyplot, no display, no GUI
-from matplotlib.figure import Figure
+from typing import TYPE_CHECKING
 
 from briefings.answers.common import footer, unknown_name
 from briefings.answers.hierarchy import place_tree
@@ -25,11 +22,11 @@ from briefings.reply import Image, Line, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
-_DRAWING = threading.Lock()
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CATEGORIES = ("killed", "civilians")
 """Totals, and civilians-only counts (drawn dashed so they are never mistaken for totals)."""
-STYLE = {"killed": "-", "civilians": "--"}
 WORD = {"killed": "killed (total)", "civilians": "civilians killed"}
 PALETTE = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b", "#e377c2", "#17becf", "#7f7f7f")
 """One colour per source, in the order sources first appear."""
@@ -41,16 +38,18 @@ class Point:
     when: When
     value: int
     key: str
+    qualifier: str = ""
+    """As the source gave it ("at least"), so the figure is never told as more certain than it is."""
 
     @property
     def at(self) -> datetime:
-        """Where on the time axis: a clock time, a part of the day, or (a whole day) noon."""
+        """Where on the time axis: a clock time, a part of the day, or (a date alone) the day's own tick."""
         if self.when.clock:
             clock = self.when.clock
         elif self.when.part:
             clock = time(_HOURS[self.when.part.value])
         else:
-            clock = time(0) if self.when.by else time(12)
+            clock = time(0)
         return datetime.combine(self.when.day, clock)
 
 
@@ -88,67 +87,28 @@ def series(snapshot: Snapshot, places: set[str | None]) -> list[Series]:
             line_ = found.setdefault(
                 (source, category, toll.place), Series(source, category, toll.place, label, colour)
             )
-            point = Point(toll.as_of, value, key)
+            qualifier = toll.qualifier.value if toll.qualifier else ""
+            point = Point(toll.as_of, value, key, qualifier)
             if line_.points and line_.points[-1].at == point.at:
                 line_.points[-1] = point  # the same moment reported twice: the later record stands
             else:
                 line_.points.append(point)
+    for item in found.values():  # in time order along the axis (stable: equal moments keep the order reported)
+        item.points.sort(key=lambda p: p.at)
     return list(found.values())
 
 
-def _x(at: datetime) -> float:
-    """Matplotlib's date number for a point on the time axis."""
-    return float(mdates.date2num(at))  # type: ignore[no-untyped-call]
-
-
-def draw(title: str, lines: list[Series], caption: str) -> Figure:
+def draw(title: str, lines: Sequence[Series], caption: str) -> Figure:
     """The chart as a matplotlib figure (not yet rendered), so tests can look at what is drawn."""
-    figure = Figure(figsize=(9, 5), dpi=100)
-    FigureCanvasAgg(figure)
-    axes = figure.add_subplot()
-    for item in lines:
-        xs = [_x(p.at) for p in item.points]
-        ys = [p.value for p in item.points]
-        axes.plot(
-            xs,
-            ys,
-            linestyle=STYLE[item.category],
-            marker="o",
-            color=item.colour,
-            linewidth=2,
-            label=item.label,
-            gid=f"series:{item.source}:{item.category}:{item.place or ''}",
-        )
-        last = item.latest
-        axes.annotate(
-            number(last.value),
-            xy=(_x(last.at), last.value),
-            xytext=(6, 4),
-            textcoords="offset points",
-            color=item.colour,
-            fontweight="bold",
-        )
-    axes.xaxis_date()
-    axes.set_title(title, loc="left")
-    axes.set_ylabel("people killed")
-    axes.set_xlabel("as of (the sources' own dates and times)")
-    axes.set_ylim(bottom=0)
-    axes.grid(True, alpha=0.3)
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=7)  # type: ignore[no-untyped-call]
-    axes.xaxis.set_major_locator(locator)
-    axes.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))  # type: ignore[no-untyped-call]
-    axes.margins(x=0.12)
-    axes.legend(loc="upper left", fontsize="small", frameon=False, handlelength=3.5)
-    figure.text(0.01, 0.01, caption, fontsize="small", color="#444444")
-    figure.tight_layout(rect=(0, 0.05, 1, 1))
-    return figure
+    from briefings.answers import chart_drawing
+
+    return chart_drawing.draw(title, lines, caption)
 
 
 def png(figure: Figure) -> bytes:
-    out = io.BytesIO()
-    with _DRAWING:  # charts are drawn in worker threads; matplotlib's shared caches want one at a time
-        figure.savefig(out, format="png")
-    return out.getvalue()
+    from briefings.answers import chart_drawing
+
+    return chart_drawing.png(figure)
 
 
 def _scope(snapshot: Snapshot, place_text: str) -> tuple[set[str | None], str] | Reply:
@@ -164,8 +124,13 @@ def _scope(snapshot: Snapshot, place_text: str) -> tuple[set[str | None], str] |
     return inside, place.name
 
 
+def as_given(point: Point) -> str:
+    """The number as the source gave it: `at least 70`."""
+    return f"{point.qualifier} {number(point.value)}" if point.qualifier else number(point.value)
+
+
 def describe(point: Point) -> str:
-    return f"{number(point.value)} ({point.when.human(with_year=False)})"
+    return f"{as_given(point)} ({point.when.human(with_year=False)})"
 
 
 def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
@@ -183,7 +148,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
         return Reply(title, [Section(None, [nothing])])
     if len({p[3] for p in points}) == 1:
         figures = [
-            line(u(snapshot.source_label(s.source), strong=True), f" — {WORD[s.category]}: ", b(number(s.latest.value)))
+            line(u(snapshot.source_label(s.source), strong=True), f" — {WORD[s.category]}: ", b(as_given(s.latest)))
             for s in lines
         ]
         first = lines[0].latest

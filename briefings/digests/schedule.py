@@ -10,8 +10,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from rapidfuzz import process
-
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALL_DAYS = frozenset(range(7))
 _NAMED_DAYS = {
@@ -56,6 +54,8 @@ def parse_zone(text: str) -> ZoneInfo:
     if name.lower() in known:
         return ZoneInfo(known[name.lower()])
     by_city = {zone.rsplit("/", 1)[-1].lower().replace("_", " "): zone for zone in known.values()}
+    from rapidfuzz import process  # loaded only when a spelling is not exact
+
     near = process.extractOne(name.lower().replace("_", " "), list(by_city), score_cutoff=75)
     hint = f" (did you mean {by_city[near[0]]}?)" if near else ""
     raise ValueError(f"unknown timezone '{text}'{hint}; {ZONE_EXAMPLES}")

@@ -9,12 +9,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from briefings.digests.schedule import Schedule, days_text, parse_days, parse_time, parse_zone
 from briefings.store.schema import runs, situations, subscriptions
 from briefings.store.store import Store, now
+from briefings.store.upsert import dialect_insert
 
 CLAIMED, POSTED, RETRY, FAILED, SKIPPED, PENDING = "claimed", "posted", "retry", "failed", "skipped", "pending"
 CHUNK = 500
@@ -84,7 +83,7 @@ class DigestStore:
         self.engine = store.engine
 
     def _insert(self) -> Any:
-        return postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
+        return dialect_insert(self.engine.dialect.name)
 
     # --- subscriptions ----------------------------------------------------------------------
 

@@ -10,8 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Select, String, bindparam, func, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import aliased
@@ -22,6 +20,7 @@ from briefings.snapshot import Snapshot
 from briefings.store.database import WRITE, create_engine, migrate
 from briefings.store.quick import QuickReader, Unavailable
 from briefings.store.schema import channels, facts, revisions, situations
+from briefings.store.upsert import dialect_insert
 
 
 class NotFound(LookupError):
@@ -450,8 +449,7 @@ class Store:
         async with self.writing() as db:
             situation_id = await self.situation_id(db, slug)
             values = {"channel": channel, "situation_id": situation_id, "updated_at": now(), "updated_by": by}
-            dialect_insert = postgres_insert if self.engine.dialect.name == "postgresql" else sqlite_insert
-            statement = dialect_insert(channels).values(**values)
+            statement = dialect_insert(self.engine.dialect.name)(channels).values(**values)
             await db.execute(
                 statement.on_conflict_do_update(
                     index_elements=[channels.c.channel],

@@ -1,0 +1,52 @@
+"""A command loads only what it uses: answering from the command line never loads the chat platforms, the
+scheduler, the migration tool (on a database already up to date) or the chart library."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SEEDS
+
+HEAVY = ("slack_bolt", "slack_sdk", "discord", "matplotlib", "apscheduler", "alembic", "aiohttp")
+PROBE = """
+import contextlib, io, json, sys
+from bot.cli import main
+with contextlib.redirect_stdout(io.StringIO()) as out:
+    code = main(sys.argv[1:])
+print(json.dumps({"code": code, "out": out.getvalue(), "loaded": sorted({m.split(".")[0] for m in sys.modules})}))
+"""
+
+
+def loaded_by(tmp_path: Path, *args: str) -> dict[str, object]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "SLACK_", "DISCORD_"))}
+    env |= {"BRIEFING_DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}", "BRIEFING_SEEDS": str(SEEDS)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, cwd=tmp_path, text=True, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+@pytest.mark.parametrize("command", ["/toll", "/brief", "/timeline", "how many were killed?"])
+def test_answering_on_an_existing_database_loads_nothing_heavy(tmp_path: Path, command: str) -> None:
+    first = loaded_by(tmp_path, "ask", "/toll")  # creates the database: migrations run (and load their tool)
+    assert first["code"] == 0 and "At least 70 killed" in str(first["out"])
+    again = loaded_by(tmp_path, "ask", command)
+    assert again["code"] == 0, again["out"]
+    assert not set(HEAVY) & set(again["loaded"]), set(HEAVY) & set(again["loaded"])  # type: ignore[arg-type]
+
+
+def test_a_chart_loads_the_chart_library_and_nothing_else_heavy(tmp_path: Path) -> None:
+    loaded_by(tmp_path, "ask", "/update toll killed=90 source=SOHR as_of=2025-03-08")
+    charted = loaded_by(tmp_path, "ask", "/toll chart")
+    assert "chart saved to" in str(charted["out"])
+    loaded = set(charted["loaded"])  # type: ignore[arg-type]
+    assert "matplotlib" in loaded
+    assert not (set(HEAVY) - {"matplotlib"}) & loaded
