@@ -4,6 +4,7 @@ twice, all answer "Already recorded: t…" and change nothing."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import urllib.parse
 from collections.abc import AsyncIterator
@@ -87,6 +88,21 @@ async def test_a_replayed_signed_update_records_one_toll(bots: tuple[Bot, Bot], 
     response = await second.send(again, "application/x-www-form-urlencoded")
     assert recorded_key(shown(response.json())) != key
     assert await tolls(first.briefings, f"slack:{CHANNEL}") == before + 2
+
+
+async def test_copies_arriving_together_at_two_instances_record_once(bots: tuple[Bot, Bot], slack: FakeSlack) -> None:
+    first, second = bots
+    before = await tolls(first.briefings, f"slack:{CHANNEL}")
+    body = command_body(slack, UPDATE, trigger="7.7.7")
+    headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(body)}
+    responses = await asyncio.gather(
+        *(bot.http.post(bot.url, content=body, headers=headers) for bot in (first, second) * 4)
+    )
+    answers = [shown(response.json()) for response in responses]
+    recorded = [text for text in answers if "Recorded t" in text]
+    assert len(recorded) == 1, answers
+    assert sum(text.startswith("Already") for text in answers) == 7, answers
+    assert await tolls(second.briefings, f"slack:{CHANNEL}") == before + 1
 
 
 def toll_view(fake: FakeSlack, view_id: str, **values: str) -> dict[str, object]:
