@@ -38,6 +38,13 @@ class Figure:
     keys: tuple[str, ...]
     added: tuple[tuple[str, int], ...] = ()
     oldest: When | None = None
+    source: str = ""
+    """Who gave it: the claim's first source (a series' root for a roll-up)."""
+
+    @property
+    def coverage(self) -> tuple[str, ...]:
+        """What it counts: the place itself (empty), or the places a roll-up adds."""
+        return tuple(sorted(p for p, _ in self.added))
 
     @property
     def text(self) -> str:
@@ -53,7 +60,7 @@ def from_entry(series: str, place: str | None, name: str, entry: Entry) -> Figur
     value = toll.value(name)
     if value is None:
         return None
-    return Figure(series, place, name, value, toll.qualifier, toll.as_of, (key,))
+    return Figure(series, place, name, value, toll.qualifier, toll.as_of, (key,), source=toll.sources[0])
 
 
 def own(snapshot: Snapshot, place: str | None, name: str) -> list[Figure]:
@@ -101,17 +108,19 @@ def rolled_up(snapshot: Snapshot, place: str, name: str, skip: set[str] | None =
                 tuple(e[0] for _, e in outer),
                 tuple(values),
                 dates[0],
+                series,
             )
         )
     return sorted(figures, key=lambda f: f.as_of.sort_key(), reverse=True)
 
 
 def at(snapshot: Snapshot, place: str | None, name: str) -> list[Figure]:
-    """The figures for a place: each series' own, else (for a place, not the whole situation) its roll-up."""
+    """The figures for a place: the series' own, or when there are none (and it is a place, not the whole
+    situation) each series' roll-up of the places inside it."""
     found = own(snapshot, place, name)
-    if place is None:
+    if found or place is None:
         return found
-    return found + rolled_up(snapshot, place, name, {f.series for f in found})
+    return rolled_up(snapshot, place, name)
 
 
 def has_figures(snapshot: Snapshot, place: str | None, name: str) -> bool:
@@ -129,7 +138,10 @@ def spread(figures: list[Figure]) -> str:
 
 
 def extremes(figures: list[Figure]) -> tuple[Figure, Figure] | None:
-    """The lowest and highest whole-number figures, when at least two differ."""
+    """The lowest and highest whole-number figures, when at least two differ and all count the same places
+    (a roll-up of some places inside is never ranged against another)."""
+    if len({f.coverage for f in figures}) > 1:
+        return None
     counted = [f for f in figures if f.numeric is not None]
     if len({f.numeric for f in counted}) < 2:
         return None

@@ -6,9 +6,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from briefings.answers.common import as_of_text
-from briefings.answers.figures import Figure, at, extremes, has_figures, label, newer_part_above, own, spread
+from briefings.answers.figures import (
+    Figure,
+    at,
+    extremes,
+    has_figures,
+    label,
+    newer_part_above,
+    own,
+    rolled_up,
+    spread,
+)
 from briefings.answers.hierarchy import LEVEL_WORDS, level, place_tree
-from briefings.categories import categories, headline_order
+from briefings.categories import categories, category, headline_order
 from briefings.facts import Fact, Place
 from briefings.reply import Part, b, u
 from briefings.snapshot import Snapshot
@@ -53,22 +63,29 @@ def source_detail(snapshot: Snapshot, figure: Figure) -> list[Part]:
     return [f" ({what}", u(listed), f", {when})"]
 
 
-def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | None) -> list[Part]:
+def _cap(text: str, first: bool) -> str:
+    return text[:1].upper() + text[1:] if first else text[:1].lower() + text[1:]
+
+
+def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | None, first: bool = True) -> list[Part]:
     """One scope's figures in a sentence (no final stop)."""
     word = label(snapshot, name)
     where: list[Part] = [" in ", u(snapshot.name_of(place))] if place else []
     ends = extremes(figures)
-    if ends is None:
-        first = figures[0]
-        text = f"{first.text} {word}"
-        names = [snapshot.source_label(f.series) for f in figures]
-        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-        return [b(text[:1].upper() + text[1:]), *where, ", according to ", u(who), *source_detail(snapshot, first)]
-    low, high = ends
-    parts: list[Part] = [b(f"Between {low.text} and {high.text} {word}"), *where, ", depending on the source: "]
     ordered = sorted(figures, key=lambda f: -(f.numeric or 0))
+    if ends is None and len({f.value for f in figures}) == 1 and len({f.coverage for f in figures}) == 1:
+        one = figures[0]
+        names = [snapshot.source_label(f.source) for f in figures]
+        who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        text = _cap(f"{one.text} {word}", first)
+        return [b(text), *where, ", according to ", u(who), *source_detail(snapshot, one)]
+    if ends is None:
+        parts: list[Part] = [b(_cap(word, first)), *where, " (figures for different places, not added together): "]
+    else:
+        low, high = ends
+        parts = [b(_cap(f"between {low.text} and {high.text} {word}", first)), *where, ", depending on the source: "]
     for i, figure in enumerate(ordered[:MAX_NAMED]):
-        parts += ["; " if i else "", u(snapshot.source_label(figure.series)), f" {figure.text}"]
+        parts += ["; " if i else "", u(snapshot.source_label(figure.source)), f" {figure.text}"]
         parts += source_detail(snapshot, figure)
     if len(ordered) > MAX_NAMED:
         parts.append(f"; {len(ordered) - MAX_NAMED} more: /toll")
@@ -86,7 +103,7 @@ def warnings(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
             value = toll.value(name)
             parts += [
                 " ⚠ ",
-                u(snapshot.source_label(figure.series)),
+                u(snapshot.source_label(figure.source)),
                 f"'s newer count of {label(snapshot, name)} alone, {value:,} ({as_of_text(toll.as_of)}) [{key}],"
                 " is above its total.",
             ]
@@ -111,7 +128,7 @@ def headline(snapshot: Snapshot, place: str | None = None) -> Headline:
         word = LEVEL_WORDS[levels.pop()] if len(levels) == 1 else "place"
         parts = [f"No figure for the whole situation; by {word}, not added together: "]
         for i, scope in enumerate(where):
-            parts += ["; " if i else "", *phrase(snapshot, found[scope], name, scope)]
+            parts += ["; " if i else "", *phrase(snapshot, found[scope], name, scope, first=False)]
         parts.append(".")
     parts += warnings(snapshot, [f for figures in found.values() for f in figures])
     return Headline(parts, facts, name, where)
@@ -125,24 +142,41 @@ def lead_lines(snapshot: Snapshot, top: Headline) -> list[list[Part]]:
     for scope in top.scopes:
         for name in categories(snapshot.situation):
             figures = at(snapshot, scope, name)
-            if not figures or (name == top.category and len(figures) == 1):
+            if not figures:
                 continue
-            if len(figures) == 1 and all(id(snapshot.facts[k]) in cited for k in figures[0].keys):
-                continue  # a part of a claim the headline already cites: shown with that claim
-            parts: list[Part] = [b(label(snapshot, name).capitalize())]
+            word: list[Part] = [b(label(snapshot, name).capitalize())]
             if scope is not None:
-                parts += [" in ", u(snapshot.name_of(scope))]
-            parts.append(": ")
-            ends = extremes(figures)
-            if ends:
-                parts.append(f"{ends[0].text} to {ends[1].text} — ")
-            for i, figure in enumerate(sorted(figures, key=lambda f: -(f.numeric or 0))):
-                parts += ["; " if i else "", u(snapshot.source_label(figure.series)), f" {figure.text}"]
-                parts += [*source_detail(snapshot, figure), f" [{', '.join(figure.keys)}]"]
-            if len(figures) > 1:
-                parts.append(f" · {spread(figures)}")
-            lines.append(parts)
+                word += [" in ", u(snapshot.name_of(scope))]
+            part = category(snapshot.situation, name).part_of == top.category
+            shown = (name == top.category and len(figures) <= MAX_NAMED) or (
+                len(figures) == 1 and (part or all(id(snapshot.facts[k]) in cited for k in figures[0].keys))
+            )  # the headline's own figures, or one source's part of it: shown with that source's claims
+            if not shown:
+                ends = extremes(figures)
+                lines.append(
+                    [*word, ": ", f"{ends[0].text} to {ends[1].text} — " if ends else "", *_listed(snapshot, figures)]
+                )
+            if scope is not None and figures[0].coverage == ():
+                inside = rolled_up(snapshot, scope, name, {f.series for f in figures})
+                if inside:
+                    lines.append(
+                        [
+                            *word,
+                            ", from figures for places inside it (each source on its own): ",
+                            *_listed(snapshot, inside),
+                        ]
+                    )
     return lines
+
+
+def _listed(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
+    parts: list[Part] = []
+    for i, figure in enumerate(sorted(figures, key=lambda f: -(f.numeric or 0))):
+        parts += ["; " if i else "", u(snapshot.source_label(figure.source)), f" {figure.text}"]
+        parts += [*source_detail(snapshot, figure), f" [{', '.join(figure.keys)}]"]
+    if len(figures) > 1:
+        parts.append(f" · {spread(figures)}")
+    return parts
 
 
 def place_kind_word(place: Place) -> str:

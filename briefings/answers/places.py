@@ -57,14 +57,15 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
         if happened or tolls:
             lines += _entry(snapshot, area, place, used, latest=4)
         for key in tree.descendants(area):
-            if key not in placed:
+            nearest = next((a for a in tree.ancestors(key) if a in areas), None)
+            if key not in placed and nearest == area:
                 placed.add(key)
                 lines += _entry(snapshot, key, places[key], used)
-        if not lines and place.type is PlaceKind.country:
-            continue  # a country's areas have sections of their own
+        if not lines:
+            continue  # nothing recorded there (a country's areas have sections of their own)
         outer = tree.parent.get(area)
         heading = place.name + (f", {places[outer].name}" if countries and outer else "")
-        sections.append(Section(heading, lines or [line("Nothing recorded here yet.")]))
+        sections.append(Section(heading, lines))
     by_province: dict[str, list[Line]] = {}
     for key, place in places.items():
         if key not in placed:

@@ -11,9 +11,11 @@ from briefings.facts import Toll
 from briefings.snapshot import Snapshot
 
 JUMP = 10
-"""A figure this many times its source's previous one is likely an extra digit..."""
+"""A figure this many times its source's previous one may be an extra digit..."""
 JUMP_FROM = 100
-"""...once the count has reached this (early counts often do grow tenfold)."""
+"""...once the count has reached this: a moderator's write is held until confirmed (early counts often do grow
+tenfold, so the answers flag it only from `SHOWN_FROM`)."""
+SHOWN_FROM = 1000
 
 
 def claim_warnings(snapshot: Snapshot, toll: Toll) -> list[str]:
@@ -46,8 +48,8 @@ def _previous(snapshot: Snapshot, entries: list[Entry], entry: Entry, name: str)
     return max(earlier, key=lambda e: rank(snapshot, e), default=None)
 
 
-def jump(new: int | object, old: int | object) -> bool:
-    return isinstance(new, int) and isinstance(old, int) and old >= JUMP_FROM and new >= JUMP * old
+def jump(new: int | object, old: int | object, start: int = JUMP_FROM) -> bool:
+    return isinstance(new, int) and isinstance(old, int) and old >= start and new >= JUMP * old
 
 
 def series_warnings(snapshot: Snapshot, entries: list[Entry], key: str) -> list[str]:
@@ -62,7 +64,7 @@ def series_warnings(snapshot: Snapshot, entries: list[Entry], key: str) -> list[
         new = toll.value(name)
         before = _previous(snapshot, entries, (key, toll), name)
         old = before[1].value(name) if before else None
-        if before and isinstance(new, int) and isinstance(old, int) and jump(new, old):
+        if before and isinstance(new, int) and isinstance(old, int) and jump(new, old, SHOWN_FROM):
             out.append(
                 f"{number(new)} {category(snapshot.situation, name).label} is {new // old} times "
                 f"{who}'s previous {number(old)} [{before[0]}]: check for an extra digit."
