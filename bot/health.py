@@ -14,6 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 from aiohttp import web
 from sqlalchemy import text
 
+from bot.guard import ConnectionGuard, listen
 from bot.metrics import Metrics
 from bot.scheduler import DigestClock
 from briefings.service import Briefings
@@ -115,21 +116,28 @@ class Health:
 class HealthServer:
     """The small listener for health and metrics when Slack is not served over HTTP."""
 
-    def __init__(self, health: Health, host: str, port: int) -> None:
+    def __init__(self, health: Health, host: str, port: int, guard: ConnectionGuard | None = None) -> None:
         self.health, self.host, self.requested_port = health, host, port
+        self.guard = guard or ConnectionGuard()
+        """Bounds slow clients' read time and the number of open connections, as on Slack's endpoint."""
         self.port: int | None = None
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
 
     async def start(self) -> None:
-        app = web.Application()
+        app = web.Application(middlewares=[self.guard.middleware])
         app.add_routes(self.health.routes())
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.host, self.requested_port).start()
-        self.port = int(self._runner.addresses[0][1])
+        self._listener = await listen(self.guard, self._runner, self.host, self.requested_port)
+        self.port = int(self._listener.sockets[0].getsockname()[1])
         log.info("health and metrics on http://%s:%s/readyz and /metrics", self.host, self.port)
 
     async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        self.guard.close()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from bot.adapter import Adapter, SetupError
 from bot.failures import open_briefings
+from bot.guard import ConnectionGuard
 from bot.health import Health, HealthServer
 from bot.metrics import LogWatch, Metrics
 from bot.scheduler import DigestClock
@@ -104,7 +105,8 @@ def _observe(serving: Serving, settings: Settings) -> None:
             discord_http.addFilter(watch)
             serving.undo.append(functools.partial(discord_http.removeFilter, watch))
     if not beside_slack:
-        serving.health_server = HealthServer(serving.health, settings.host, settings.health_port)
+        guard = ConnectionGuard.configured(settings)
+        serving.health_server = HealthServer(serving.health, settings.host, settings.health_port, guard)
 
 
 async def serve(

@@ -1,7 +1,7 @@
 """Slow clients against `briefing serve slack` (its own process, on 127.0.0.1, with few file descriptors as on a
 small server): hundreds of connections trickling their headers or body a byte at a time do not keep `/healthz`
 or a signed command from being answered promptly; they are closed after the read timeout, and the log has one
-line about it, no traceback."""
+line about it, no traceback. The health listener of a process without Slack over HTTP is guarded the same way."""
 
 from __future__ import annotations
 
@@ -19,9 +19,15 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bot.serve import Serving, serve
+from bot.settings import Settings
 from tests.conftest import ROOT, SEEDS
 from tests.fakes.slack import SECRET, FakeSlack
+from tests.fakes_discord import GUILD_ID, FakeDiscord
 from tests.test_faults_http import command, sign
+from tests.test_health import fake_discord
+
+__all__ = ["fake_discord"]
 
 FILES = 384
 """The server's open-file limit: fewer than the trickling connections."""
@@ -150,3 +156,47 @@ async def test_trickling_connections_do_not_take_the_endpoint_down(served: Serve
     log = "\n".join(served.log)
     assert "Traceback" not in log and "Too many open files" not in log, log[-3000:]
     assert re.search(r"closed .*HTTP connection", log), log[-3000:]
+
+
+# ---- the health listener of a process that serves Discord alone (in process, against the fake Discord)
+
+
+async def test_slow_clients_on_the_health_port_are_bounded_and_closed(
+    fake_discord: FakeDiscord, sqlite_url: str
+) -> None:
+    settings = Settings(
+        database_url=sqlite_url,
+        seeds=SEEDS,
+        moderators="",
+        discord_token="test-token",
+        discord_guild_ids=GUILD_ID,
+        host="127.0.0.1",
+        health_port=0,
+        slack_bot_token="",
+        http_read_timeout=1,
+        http_max_connections=20,
+    )
+    stop = asyncio.Event()
+    up: asyncio.Future[Serving] = asyncio.get_running_loop().create_future()
+    task = asyncio.create_task(serve(settings, "discord", stop=stop, ready=up.set_result))
+    halt, closed = asyncio.Event(), []
+    try:
+        done, _ = await asyncio.wait({task, up}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        assert up in done, task.result() if task in done else "not ready in time"
+        serving = up.result()
+        assert serving.health_server is not None and serving.health_port
+        port = serving.health_port
+        slow = [asyncio.create_task(trickle(port, n % 2 == 1, halt, closed)) for n in range(60)]
+        await asyncio.sleep(0.5)
+        async with httpx.AsyncClient(timeout=5) as http:
+            live, took = await timed(http.get(f"http://127.0.0.1:{port}/livez"))
+        assert live.status_code == 200 and took < 1, took
+        async with asyncio.timeout(5):  # the read timeout is 1 s
+            while len(closed) < len(slow):
+                await asyncio.sleep(0.1)
+        halt.set()
+        await asyncio.gather(*slow)
+    finally:
+        halt.set()
+        stop.set()
+        assert await asyncio.wait_for(task, 30) == 0

@@ -13,9 +13,9 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
+from bot.guard import ConnectionGuard, listen
 from bot.settings import Settings
 from bot.slack import payloads
-from bot.slack.guard import BACKLOG, ConnectionGuard
 
 EVENTS_PATH = "/slack/events"
 ACCEPTED_TYPES = ("application/x-www-form-urlencoded", "application/json")
@@ -61,7 +61,7 @@ class HttpServer:
     @classmethod
     def configured(cls, app: AsyncApp, settings: Settings, routes: Sequence[web.RouteDef] = ()) -> HttpServer:
         """On `HOST:PORT`, with the connection limits `BRIEFING_HTTP_*` ask for, and any more `routes`."""
-        guard = ConnectionGuard(settings.http_max_connections, settings.http_read_timeout)
+        guard = ConnectionGuard.configured(settings)
         return cls(app, settings.host, settings.port, settings.slack_signing_secret, guard, routes)
 
     def web_app(self) -> web.Application:
@@ -99,10 +99,7 @@ class HttpServer:
         """Returns once listening. Connections are accepted through the guard."""
         self._runner = web.AppRunner(self.web_app(), access_log=None)
         await self._runner.setup()
-        assert self._runner.server is not None
-        self._listener = await asyncio.get_running_loop().create_server(
-            self.guard.factory(self._runner.server), self.host, self.requested_port, backlog=BACKLOG, reuse_address=True
-        )
+        self._listener = await listen(self.guard, self._runner, self.host, self.requested_port)
         self.port = int(self._listener.sockets[0].getsockname()[1])
 
     async def stop(self) -> None:

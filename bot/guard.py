@@ -1,4 +1,5 @@
-"""Keeps slow and surplus clients from taking the HTTP endpoint down (slowloris).
+"""Keeps slow and surplus clients from taking an HTTP endpoint down (slowloris): Slack's events endpoint and the
+health listener both accept connections through a `ConnectionGuard`.
 
 Every connection must deliver a whole request, headers and body, within `read_timeout` seconds of opening (or of
 its previous answer): a body still arriving then gets 408, a connection still sending headers or idle is closed.
@@ -18,6 +19,8 @@ from typing import Any
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+
+from bot.settings import Settings
 
 log = logging.getLogger(__name__)
 BACKLOG = 64
@@ -92,6 +95,11 @@ class ConnectionGuard:
         """Oldest wait first: a connection moves to the end each time it starts waiting for a request."""
         self._unreported = 0
         self._report: asyncio.TimerHandle | None = None
+
+    @classmethod
+    def configured(cls, settings: Settings) -> ConnectionGuard:
+        """With the limits `BRIEFING_HTTP_MAX_CONNECTIONS` and `BRIEFING_HTTP_READ_TIMEOUT` ask for."""
+        return cls(settings.http_max_connections, settings.http_read_timeout)
 
     def factory(self, inner: Callable[[], Any]) -> Callable[[], asyncio.Protocol]:
         """A protocol factory for `loop.create_server` that wraps `inner` (aiohttp's `runner.server`)."""
@@ -203,3 +211,11 @@ class ConnectionGuard:
 def _closing(response: web.Response) -> web.Response:
     response.force_close()
     return response
+
+
+async def listen(guard: ConnectionGuard, runner: web.AppRunner, host: str, port: int) -> asyncio.Server:
+    """Serves `runner`'s app (set up, with `guard.middleware`) on host:port, every connection through `guard`;
+    port 0 picks a free one."""
+    assert runner.server is not None, "set the runner up first"
+    loop = asyncio.get_running_loop()
+    return await loop.create_server(guard.factory(runner.server), host, port, backlog=BACKLOG, reuse_address=True)
