@@ -55,6 +55,8 @@ class _Connection(asyncio.Protocol):
         self.received = False
         """Bytes of a request arrived since the connection started waiting for one."""
         self.timer: asyncio.TimerHandle | None = None
+        self.made = False
+        """aiohttp's protocol was told of the connection (not if the guard refused it at once)."""
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -62,24 +64,30 @@ class _Connection(asyncio.Protocol):
         peer = transport.get_extra_info("peername")
         self.peer = str(peer[0]) if isinstance(peer, tuple) and peer else "?"
         self.guard.opened(self)
-        self.inner.connection_made(transport)
+        if not self.dropped:
+            self.made = True
+            self.inner.connection_made(transport)
 
     def data_received(self, data: bytes) -> None:
         self.received = True
-        self.inner.data_received(data)
+        if self.made:
+            self.inner.data_received(data)
 
     def eof_received(self) -> bool | None:
-        return self.inner.eof_received()
+        return self.inner.eof_received() if self.made else None
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.guard.closed(self)
-        self.inner.connection_lost(exc)
+        if self.made:
+            self.inner.connection_lost(exc)
 
     def pause_writing(self) -> None:
-        self.inner.pause_writing()
+        if self.made:
+            self.inner.pause_writing()
 
     def resume_writing(self) -> None:
-        self.inner.resume_writing()
+        if self.made:
+            self.inner.resume_writing()
 
 
 class ConnectionGuard:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import re
 import resource
@@ -18,7 +19,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from aiohttp import web
 
+from bot.guard import ConnectionGuard, listen
 from bot.serve import Serving, serve
 from bot.settings import Settings
 from tests.conftest import ROOT, SEEDS
@@ -200,3 +203,41 @@ async def test_slow_clients_on_the_health_port_are_bounded_and_closed(
         halt.set()
         stop.set()
         assert await asyncio.wait_for(task, 30) == 0
+
+
+async def test_requests_being_answered_are_never_cut_to_make_room(caplog: pytest.LogCaptureFixture) -> None:
+    """With every place taken by a request being answered, a newcomer is closed at once (one log line) and the
+    answers in progress complete; once they are done, newcomers are served again."""
+    guard = ConnectionGuard(max_connections=2, read_timeout=5)
+    release = asyncio.Event()
+
+    async def slow(request: web.Request) -> web.Response:
+        await release.wait()
+        return web.Response(text="done")
+
+    app = web.Application(middlewares=[guard.middleware])
+    app.router.add_get("/slow", slow)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    listener = await listen(guard, runner, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/slow"
+    try:
+        async with httpx.AsyncClient(timeout=5) as first, httpx.AsyncClient(timeout=5) as second:
+            answers = [asyncio.create_task(client.get(url)) for client in (first, second)]
+            async with asyncio.timeout(5):
+                while guard.open_connections < 2:
+                    await asyncio.sleep(0.05)
+            await asyncio.sleep(0.2)  # both requests are in their handler
+            async with httpx.AsyncClient(timeout=5) as third:
+                with pytest.raises(httpx.TransportError):
+                    await third.get(url)
+            release.set()
+            assert [(await answer).text for answer in answers] == ["done", "done"]
+        async with httpx.AsyncClient(timeout=5) as later:
+            assert (await later.get(url)).text == "done"
+        assert guard.closed_count == 1
+        assert not [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+    finally:
+        listener.close()
+        guard.close()
+        await runner.cleanup()
