@@ -41,13 +41,22 @@ KNOWN: dict[str, Category] = {
 }
 
 
+_WORKED_OUT: dict[int, tuple[Situation, dict[str, Category]]] = {}
+
+
 def categories(situation: Situation) -> dict[str, Category]:
     """The known categories, then the situation's own; a declared known name takes the situation's label."""
+    kept = _WORKED_OUT.get(id(situation))
+    if kept is not None and kept[0] is situation:
+        return kept[1]
+    if len(_WORKED_OUT) > 64:
+        _WORKED_OUT.clear()
     found = dict(KNOWN)
     for decl in situation.categories:
         known = KNOWN.get(decl.name)
         part_of = decl.part_of or (known.part_of if known else None)
         found[decl.name] = Category(decl.name, decl.label, decl.label.removesuffix(" killed"), part_of)
+    _WORKED_OUT[id(situation)] = (situation, found)
     return found
 
 

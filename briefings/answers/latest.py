@@ -38,8 +38,17 @@ def series_of(snapshot: Snapshot, source: str) -> str:
 
 def latest_in(snapshot: Snapshot, entries: list[Entry], categories: tuple[str, ...] | None = None) -> dict[str, Entry]:
     """Of claims from one series, the latest that gives each category (category -> claim)."""
+    return top_two(snapshot, entries, categories)[0]
+
+
+def top_two(
+    snapshot: Snapshot, entries: list[Entry], categories: tuple[str, ...] | None = None
+) -> tuple[dict[str, Entry], dict[str, Entry]]:
+    """Of claims from one series, the latest and the one before it that give each category."""
     latest: dict[str, Entry] = {}
+    before: dict[str, Entry] = {}
     best: dict[str, Rank] = {}
+    second: dict[str, Rank] = {}
     for entry in entries:
         given = [c for c in entry[1].given() if categories is None or c in categories]
         if not given:
@@ -47,8 +56,12 @@ def latest_in(snapshot: Snapshot, entries: list[Entry], categories: tuple[str, .
         this = rank(snapshot, entry)
         for category in given:
             if category not in best or this > best[category]:
+                if category in best:
+                    second[category], before[category] = best[category], latest[category]
                 best[category], latest[category] = this, entry
-    return latest
+            elif category not in second or this > second[category]:
+                second[category], before[category] = this, entry
+    return latest, before
 
 
 @dataclass(frozen=True)
@@ -57,6 +70,8 @@ class LatestTolls:
     """Every toll claim (not retracted) of each group, in id order."""
     latest: dict[Group, dict[str, Entry]]
     """Each group's latest claim per category."""
+    previous: dict[Group, dict[str, Entry]]
+    """Each group's claim before the latest, per category."""
 
     def places(self) -> set[str | None]:
         return {place for place, _ in self.groups}
@@ -92,7 +107,8 @@ def _work_out(snapshot: Snapshot) -> LatestTolls:
     groups: dict[Group, list[Entry]] = {}
     for key, toll in snapshot.all(Toll):
         groups.setdefault(_group(snapshot, toll), []).append((key, toll))
-    return LatestTolls(groups, {group: latest_in(snapshot, entries) for group, entries in groups.items()})
+    found = {group: top_two(snapshot, entries) for group, entries in groups.items()}
+    return LatestTolls(groups, {g: f[0] for g, f in found.items()}, {g: f[1] for g, f in found.items()})
 
 
 def _patched(value: LatestTolls, old: Snapshot, new: Snapshot, changed: dict[str, Fact]) -> LatestTolls:
@@ -108,7 +124,7 @@ def _patched(value: LatestTolls, old: Snapshot, new: Snapshot, changed: dict[str
                 touched.add(_group(snap, toll))
     if not touched:
         return value
-    groups, latest = dict(value.groups), dict(value.latest)
+    groups, latest, previous = dict(value.groups), dict(value.latest), dict(value.previous)
     for group in touched:
         entries = [e for e in groups.get(group, []) if e[0] not in changed]
         entries += [
@@ -118,8 +134,10 @@ def _patched(value: LatestTolls, old: Snapshot, new: Snapshot, changed: dict[str
         ]
         entries.sort(key=lambda e: fact_order(e[0]))
         if entries:
-            groups[group], latest[group] = entries, latest_in(new, entries)
+            groups[group] = entries
+            latest[group], previous[group] = top_two(new, entries)
         else:
             groups.pop(group, None)
             latest.pop(group, None)
-    return LatestTolls(groups, latest)
+            previous.pop(group, None)
+    return LatestTolls(groups, latest, previous)

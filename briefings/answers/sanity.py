@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from briefings.answers.common import as_of_text
 from briefings.answers.figures import number, with_qualifier
-from briefings.answers.latest import Entry, latest_in, latest_tolls, rank, series_of
+from briefings.answers.latest import Group, latest_tolls, rank, series_of
 from briefings.categories import category, parts_of
 from briefings.facts import Toll
 from briefings.snapshot import Snapshot
@@ -41,42 +41,38 @@ def claim_warnings(snapshot: Snapshot, toll: Toll) -> list[str]:
     return out
 
 
-def _previous(snapshot: Snapshot, entries: list[Entry], entry: Entry, name: str) -> Entry | None:
-    """The claim of the same series and place giving `name` just before `entry`."""
-    this = rank(snapshot, entry)
-    earlier = [e for e in entries if e[0] != entry[0] and e[1].value(name) is not None and rank(snapshot, e) < this]
-    return max(earlier, key=lambda e: rank(snapshot, e), default=None)
-
-
 def jump(new: int | object, old: int | object, start: int = JUMP_FROM) -> bool:
     return isinstance(new, int) and isinstance(old, int) and old >= start and new >= JUMP * old
 
 
-def series_warnings(snapshot: Snapshot, entries: list[Entry], key: str) -> list[str]:
-    """For the claim `key` of one series at one place: a figure ten times its previous one, and a newer part
-    above the series' latest (older) total."""
+def series_warnings(snapshot: Snapshot, group: Group, key: str) -> list[str]:
+    """For the claim `key`, the newest of one series at one place: a figure ten times the series' previous
+    one, and a part newer than and above the series' latest total."""
     toll = snapshot.facts[key]
     assert isinstance(toll, Toll)
+    index = latest_tolls(snapshot)
+    latest, previous = index.latest.get(group, {}), index.previous.get(group, {})
+    who = snapshot.source_label(group[1])
     out = []
-    latest = latest_in(snapshot, entries)
-    who = snapshot.source_label(series_of(snapshot, toll.sources[0]))
     for name in toll.given():
         new = toll.value(name)
-        before = _previous(snapshot, entries, (key, toll), name)
+        if latest.get(name, ("",))[0] != key or not isinstance(new, int):
+            continue
+        before = previous.get(name)
         old = before[1].value(name) if before else None
-        if before and isinstance(new, int) and isinstance(old, int) and jump(new, old, SHOWN_FROM):
+        if before and isinstance(old, int) and jump(new, old, SHOWN_FROM):
             out.append(
                 f"{number(new)} {category(snapshot.situation, name).label} is {new // old} times "
                 f"{who}'s previous {number(old)} [{before[0]}]: check for an extra digit."
             )
         total_name = category(snapshot.situation, name).part_of
         total = latest.get(total_name) if total_name else None
-        if total and total[0] != key and isinstance(new, int) and latest.get(name, (None,))[0] == key:
-            whole = total[1].value(total_name or "")
+        if total and total[0] != key and total_name:
+            whole = total[1].value(total_name)
             if isinstance(whole, int) and new > whole and rank(snapshot, (key, toll)) > rank(snapshot, total):
                 out.append(
                     f"Above {who}'s latest total, {with_qualifier(whole, total[1].qualifier)} "
-                    f"{category(snapshot.situation, total_name or '').label} ({as_of_text(total[1].as_of)}) "
+                    f"{category(snapshot.situation, total_name).label} ({as_of_text(total[1].as_of)}) "
                     f"[{total[0]}]: that total is out of date."
                 )
     return out
@@ -86,8 +82,7 @@ def write_problems(snapshot: Snapshot, toll: Toll) -> list[str]:
     """What holds a new claim until the moderator confirms: each names the option first (`civilians=...`)."""
     situation = snapshot.situation
     series = series_of(snapshot, toll.sources[0])
-    group = latest_tolls(snapshot).groups.get((toll.place, series), [])
-    latest = latest_in(snapshot, group)
+    latest = latest_tolls(snapshot).latest.get((toll.place, series), {})
     who = snapshot.source_label(series)
     out = []
     for name in toll.given():

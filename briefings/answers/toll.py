@@ -9,7 +9,7 @@ from briefings.answers.common import as_of_text, cite, footer, sources_text, unk
 from briefings.answers.figures import extremes, label, number, own, spread, with_qualifier
 from briefings.answers.headline import headline, lead_lines
 from briefings.answers.hierarchy import place_tree
-from briefings.answers.latest import Entry, latest_in, latest_tolls, rank, series_of
+from briefings.answers.latest import Entry, latest_in, latest_tolls, rank
 from briefings.answers.sanity import claim_warnings, series_warnings
 from briefings.categories import categories, category, parts_of
 from briefings.facts import Claim, Fact, Place, Qualifier, Source, SourceKind, Toll
@@ -101,7 +101,7 @@ def scope_lines(snapshot: Snapshot, place: str | None) -> tuple[list[Line], list
     for group, latest in sorted(groups, key=lambda item: rank(snapshot, newest[item[0]]), reverse=True):
         key, toll = newest[group]
         lines += claim_lines(snapshot, key, toll)
-        lines += [line(f"⚠ {text}", level=1) for text in series_warnings(snapshot, index.groups[group], key)]
+        lines += [line(f"⚠ {text}", level=1) for text in series_warnings(snapshot, group, key)]
         used.append(toll)
         older: dict[str, list[str]] = {}
         for name, (other, _) in latest.items():
@@ -133,7 +133,8 @@ def _as_of(snapshot: Snapshot, key: str) -> tuple[object, ...]:
 def disagreement(snapshot: Snapshot, place: str | None) -> list[Line]:
     """One line per category where different sources' latest figures for this place differ."""
     lines = []
-    for name in categories(snapshot.situation):
+    present = {c for (where, _), latest in latest_tolls(snapshot).latest.items() if where == place for c in latest}
+    for name in [c for c in categories(snapshot.situation) if c in present]:
         found = own(snapshot, place, name)
         ends = extremes(found)
         if ends:
@@ -154,10 +155,10 @@ def toll_claims(snapshot: Snapshot) -> list[Line]:
     """Statements about the toll itself (that the authorities have given none, say), marked superseded once
     an official body has given a figure dated the same day or later."""
     official = [
-        (k, t)
-        for k, t in snapshot.all(Toll)
-        if isinstance(s := snapshot.facts.get(series_of(snapshot, t.sources[0])), Source)
-        and s.type is SourceKind.government_body
+        entry
+        for (_, series), latest in latest_tolls(snapshot).latest.items()
+        if isinstance(s := snapshot.facts.get(series), Source) and s.type is SourceKind.government_body
+        for entry in latest.values()
     ]
     lines = []
     for key, claim in snapshot.all(Claim):
