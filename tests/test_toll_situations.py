@@ -216,3 +216,12 @@ async def test_a_part_above_its_own_total_is_held(ask: Ask, moderator: Caller) -
     assert reply.ok
     _, text = await ask("/toll")
     assert "⚠ Its civilians killed (200) are more than the 120 total it gives." in text
+
+
+async def test_figures_for_a_retracted_place_still_head_the_brief(ask: Ask, moderator: Caller) -> None:
+    for command in ('/retract t1 reason="Withdrawn"', '/retract p5 reason="Merged into another place"'):
+        reply, text = await ask(command, moderator)
+        assert reply.ok, text
+    reply, text = await ask("/brief")
+    assert reply.ok
+    assert "48 killed in Jableh, according to SOHR (as of Fri 7 Mar 2025, morning)" in text

@@ -18,6 +18,7 @@ from briefings.answers.figures import (
     spread,
 )
 from briefings.answers.hierarchy import LEVEL_WORDS, level, place_tree
+from briefings.answers.latest import latest_tolls
 from briefings.categories import categories, category, headline_order
 from briefings.facts import Fact, Place
 from briefings.reply import Part, b, u
@@ -46,8 +47,15 @@ def scopes(snapshot: Snapshot, name: str, place: str | None = None) -> list[str 
     figures of its own, else each top-level place that has figures, largest first."""
     if place is not None or own(snapshot, None, name):
         return [place]
-    roots = [r for r in place_tree(snapshot).roots() if has_figures(snapshot, r, name)]
+    tree = place_tree(snapshot)
+    roots: list[str | None] = [r for r in tree.roots() if has_figures(snapshot, r, name)]
+    if not roots:  # figures only for places no longer in the tree (a retracted place)
+        roots = [*sorted({p for (p, _), latest in latest_tolls(snapshot).latest.items() if p and name in latest})]
     return sorted(roots, key=lambda r: -max((f.numeric or 0 for f in at(snapshot, r, name)), default=0))
+
+
+def _coverage_differs(figures: list[Figure]) -> bool:
+    return len({f.coverage for f in figures}) > 1
 
 
 def source_detail(snapshot: Snapshot, figure: Figure) -> list[Part]:
@@ -79,8 +87,10 @@ def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | No
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         text = _cap(f"{one.text} {word}", first)
         return [b(text), *where, ", according to ", u(who), *source_detail(snapshot, one)]
-    if ends is None:
+    if _coverage_differs(figures):
         parts: list[Part] = [b(_cap(word, first)), *where, " (figures for different places, not added together): "]
+    elif ends is None:
+        parts = [b(_cap(word, first)), *where, ", depending on the source: "]
     else:
         low, high = ends
         parts = [b(_cap(f"between {low.text} and {high.text} {word}", first)), *where, ", depending on the source: "]
@@ -113,9 +123,9 @@ def warnings(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
 def headline(snapshot: Snapshot, place: str | None = None) -> Headline:
     """The headline toll for the whole situation (or one place), always with source and as-of."""
     name = lead_category(snapshot, place)
-    if name is None:
+    where = scopes(snapshot, name, place) if name else []
+    if name is None or not where:
         return Headline(["No toll has been reported yet."])
-    where = scopes(snapshot, name, place)
     found = {scope: at(snapshot, scope, name) for scope in where}
     facts = [snapshot.facts[k] for figures in found.values() for f in figures for k in f.keys]
     if len(where) == 1:
