@@ -15,7 +15,7 @@ from briefings.answers.timeline import DayError, items, parse_day
 from briefings.commands.parse import Request
 from briefings.examples import filled
 from briefings.names import NameIndex, normalize
-from briefings.reply import Outcome, Reply, Section, b, line, u
+from briefings.reply import Outcome, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
 
@@ -234,7 +234,7 @@ def not_understood(text: str, snapshot: Snapshot) -> Reply:
             "I can answer questions about the toll, who said what, what happened when, the places, the sources "
             "and what changed — but I couldn't tell which one you mean."
         ),
-        line("Try one of: ", *[part for s in dict.fromkeys(suggestions) for part in (b(s), " ")]),
+        line("Try one of: ", *[part for s in dict.fromkeys(suggestions) for part in (u(s, strong=True), " ")]),
     ]
     examples = filled(QUESTION_EXAMPLES, snapshot)
     if examples:

@@ -3,30 +3,37 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
-from briefings.reply import Line, Reply
+from briefings.reply import Line, Reply, Span
+from briefings.untrusted import one_line
 
 BULLETS = ("• ", "  – ")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
 
 
-def render_line(line: Line) -> str:
-    return BULLETS[min(line.level, 1)] + line.text
+def plain_span(span: Span) -> str:
+    """Untrusted text on one line, without control or direction characters; the bot's own words as they are."""
+    return one_line(span.text) if span.untrusted else span.text
 
 
-def render(reply: Reply) -> str:
-    """Text is shown as typed: plain text has no markup that untrusted text could abuse."""
-    out = [reply.title]
+def render_line(line: Line, span: Callable[[Span], str] = plain_span) -> str:
+    return BULLETS[min(line.level, 1)] + "".join(span(part) for part in line.spans)
+
+
+def render(reply: Reply, span: Callable[[Span], str] = plain_span, loose: Callable[[str], str] = one_line) -> str:
+    """Text shown as typed, except that untrusted text (spans, and the title, headings and image text `loose`
+    shows) cannot start a line or reorder what follows. Platforms pass their own escaping."""
+    out = [loose(reply.title)]
     for section in reply.sections:
         out.append("")
         if section.heading:
-            out.append(section.heading)
-        out += [render_line(line) for line in section.lines]
+            out.append(loose(section.heading))
+        out += [render_line(line, span) for line in section.lines]
     if reply.image:
-        out += ["", f"[Image {reply.image.filename}: {reply.image.alt}]"]
+        out += ["", f"[Image {loose(reply.image.filename)}: {loose(reply.image.alt)}]"]
     if reply.footer:
-        out += ["", reply.footer.text]
+        out += ["", "".join(span(part) for part in reply.footer.spans)]
     return "\n".join(out)
 
 

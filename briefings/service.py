@@ -21,7 +21,7 @@ from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Context
 from briefings.facts import Toll
 from briefings.loader import load_file
-from briefings.reply import Outcome, Reply, Section, b, line, problem
+from briefings.reply import Outcome, Reply, Section, line, problem, u
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
 from briefings.store.requests import RequestLedger
@@ -160,7 +160,7 @@ class Briefings:
         log.info("question %r read as %s", text[:200], questions.reading(request))
         reply = await self._run(request, questions.reading(request), caller)
         if reply.ok:
-            note = line("Read as ", b(questions.reading(request)), " — type it yourself for more.")
+            note = line("Read as ", u(questions.reading(request), strong=True), " — type it yourself for more.")
             reply = replace(reply, sections=[Section(None, [note]), *reply.sections])
         return reply
 

@@ -8,6 +8,7 @@ import pytest
 from bot.discord import render
 from bot.discord.commands import complete_commands
 from bot.discord.complete import matches
+from bot.discord.escape import inert
 from bot.discord.text import command_text, quoted
 from briefings.commands.parse import parse
 from briefings.names import NameIndex
@@ -80,7 +81,7 @@ def test_untrusted_text_is_inert_and_strong_text_bold() -> None:
     assert "@everyone" not in description and "@here" not in description
     assert "<@123>" not in description and "<@&999>" not in description
     assert "\\*\\*loud\\*\\*" in description and "\n#" not in description
-    assert render.inert("<#42> and <@!1234567890123456789>") == "<#\u200b42> and <@\u200b!1234567890123456789>"
+    assert inert("<#42> and <@!1234567890123456789>") == "<\u200b#42> and <\u200b@!1234567890123456789>"
 
 
 def test_refusals_are_plain_escaped_words() -> None:

@@ -17,6 +17,7 @@ from bot.adapter import PostError, SetupError
 from bot.discord import render
 from bot.discord.commands import Choices, build
 from bot.discord.complete import choices, matches
+from bot.discord.escape import inert
 from bot.discord.forms import ShareView, TollForm, field_label, share_buttons
 from bot.discord.text import command_text
 from bot.settings import Settings
@@ -256,7 +257,7 @@ class DiscordAdapter:
             await interaction.response.send_message(render.content(refused), ephemeral=True)
             return
         channel = self.client.get_partial_messageable(interaction.channel_id)
-        who = render.inert(interaction.user.display_name)
+        who = inert(interaction.user.display_name)
         try:
             # the click's id as an enforced nonce: a send retried after a lost answer posts once
             await channel.send(content=f"Shared by {who}", embeds=message.embeds, nonce=str(interaction.id))

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import discord
 
+from bot.discord.escape import guard_line_start, inert
 from briefings.render_text import split_long
 from briefings.reply import Line, Reply, Span
+from briefings.untrusted import one_line
 
 TITLE_LIMIT = 256
 DESCRIPTION_LIMIT = 4096
@@ -18,20 +18,12 @@ CONTENT_LIMIT = 2000
 COLOUR = discord.Colour(0x3B6EA5)
 CONTINUED = " (continued)"
 BULLETS = ("• ", "\u2003– ")
-_MENTION_START = re.compile("<([@#])(?!\u200b)")
-_NEWLINES = re.compile(r"\s*[\r\n]+\s*")
-
-
-def inert(text: str) -> str:
-    """Text from people or sources, shown literally: no markdown, no mentions, no line-start markup."""
-    text = _NEWLINES.sub(" ", text)
-    text = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
-    return _MENTION_START.sub("<\\1\u200b", text)
 
 
 def span_markdown(span: Span) -> str:
-    """One span as embed markdown: the bot's own words escaped too (they may hold `_` or `*`)."""
-    text = inert(span.text) if span.untrusted else discord.utils.escape_markdown(span.text)
+    """One span as embed markdown. The bot's own words are escaped the same way as text from people and
+    sources (`inert`): they may hold `_` or `*`, or a name that was not marked untrusted."""
+    text = inert(span.text)
     return f"**{text}**" if span.strong and text.strip() else text
 
 
@@ -40,8 +32,8 @@ def line_markdown(line: Line) -> str:
 
 
 def plain(line: Line) -> str:
-    """For footers, which Discord shows without markdown or mentions: only line breaks are removed."""
-    return _NEWLINES.sub(" ", line.text)
+    """For footers, which Discord shows without markdown or mentions: one line, no control characters."""
+    return "".join(one_line(span.text) for span in line.spans)
 
 
 def cut(text: str, limit: int) -> str:
@@ -61,8 +53,13 @@ def blocks(reply: Reply) -> list[str]:
 
 
 def pieces(lines: list[str], limit: int) -> list[str]:
-    """Lines no longer than `limit`: a longer one is cut at sentence ends, never mid-sentence if it can help."""
-    return [piece for text in lines for piece in split_long(text, limit)]
+    """Lines no longer than `limit`: a longer one is cut at sentence ends, never mid-sentence if it can help.
+    A piece that starts a line of its own gets any markup at its start escaped (`# `, `> `, `1. `)."""
+    out = []
+    for text in lines:
+        parts = split_long(text, limit - 1)
+        out += parts[:1] + [guard_line_start(part) for part in parts[1:]]
+    return out
 
 
 def footer_text(reply: Reply, marker: str = "") -> str:

@@ -25,13 +25,13 @@ from bot.slack.callers import Callers, group_ids
 from bot.slack.errors import error_code
 from bot.slack.http import HttpServer
 from bot.slack.pages import fitted
+from bot.slack.sharing import command_name, shareable
 from bot.slack.startup import SlackSetupError, check_bot_token, open_socket_url
 from bot.slack.throttle import SlackThrottle
 from briefings.access import Caller
-from briefings.commands.parse import ParseError, parse
 from briefings.commands.registry import COMMANDS
 from briefings.questions import looks_like_question
-from briefings.reply import Reply, problem
+from briefings.reply import Reply, line, problem, u
 from briefings.service import Briefings
 from briefings.store.requests import RequestLedger
 
@@ -81,18 +81,6 @@ def command_from_mention(text: str, bot_user: str = "") -> str:
     if first in command_names() and not looks_like_question(words):
         return f"/{words or 'help'}"
     return words
-
-
-def shareable(text: str) -> bool:
-    """Read-only commands whose answer may be re-run and posted for everyone by the "Post to channel" button."""
-    try:
-        request = parse(text)
-    except ParseError:
-        return False
-    found = COMMANDS.get(request.name)
-    if found is None or found.moderators_only or len(text) > 2000:
-        return False
-    return request.name != "digest" or not request.words or request.words[0].lower() in ("list", "preview")
 
 
 class SlackAdapter:
@@ -286,9 +274,9 @@ class SlackAdapter:
     async def _chart(self, reply: Reply, channel: str, caller: Caller, text: str, respond: AsyncRespond) -> None:
         """A slash command's chart: files can't be ephemeral, so it is uploaded to the channel, saying who asked."""
         assert reply.image is not None
-        comment = f"{reply.title} (asked by {caller.name or 'a member'}: {text})"
+        comment = line(u(reply.title), " (asked by ", u(caller.name or "a member"), f": {command_name(text)})")
         try:
-            await posting.upload(self.client, channel, reply.image, comment=blocks.escape(comment))
+            await posting.upload(self.client, channel, reply.image, comment=blocks.mrkdwn_text(comment))
         except SlackApiError as exc:
             error = error_code(exc)
             log.warning("uploading the chart of %r in %s failed: %s", text, channel, error)
@@ -382,7 +370,7 @@ class SlackAdapter:
         if not reply.ok:
             await respond(text=blocks.plain_text(reply), replace_original=False)
             return
-        note = f"Shared by {caller.name or 'a member'} · {text}"
+        note = line("Shared by ", u(caller.name or "a member"), f" · {command_name(text)}")
         try:
             for part, message in enumerate(fitted(reply, text, note=note)):
                 marker = once.Marker("briefing_share", {"request": key[-16:], "part": part})

@@ -1,8 +1,9 @@
 """Block Kit rendering of reply documents, built through `slack_sdk.models.blocks` so Slack's limits are checked.
 
 Every piece of text is escaped (`&`, `<`, `>`), the bot's own words included, so nothing in a reply can become a
-mention (`<!channel>`, `<@U…>`) or a link. Long replies are split at line boundaries into several section blocks
-and, past 50 blocks or ~12,000 characters, into several messages.
+mention (`<!channel>`, `<@U…>`) or a link; text from people and sources also cannot format, break the line or
+auto-link (`bot.slack.escape.inert`), and mrkdwn goes out with `verbatim: true`. Long replies are split at line
+boundaries into several section blocks and, past 50 blocks or ~12,000 characters, into several messages.
 """
 
 from __future__ import annotations
@@ -21,9 +22,11 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
+from bot.slack.escape import escape, inert
 from briefings.render_text import join_within, split_long
 from briefings.render_text import render as render_plain
-from briefings.reply import Line, Reply
+from briefings.reply import Line, Reply, Span
+from briefings.untrusted import one_line
 
 SECTION_CHARS = 3000
 HEADER_CHARS = 150
@@ -37,27 +40,37 @@ SHARE_ACTION = "share"
 BULLETS = ("• ", "      ◦ ")
 
 
-def escape(text: str) -> str:
-    """Neutralises Slack's only control characters, so `<!channel>` shows as text and pings nobody."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def unescape(text: str) -> str:
     """What a person typed: Slack sends `&`, `<`, `>` in message and command text as entities."""
     return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
+def span_mrkdwn(span: Span) -> str:
+    """A span's text as mrkdwn, without its bold: the bot's own words escaped, untrusted text made inert."""
+    return inert(span.text) if span.untrusted else escape(span.text)
+
+
+def mrkdwn(text: str) -> MarkdownTextObject:
+    """A mrkdwn text object that Slack does not scan for links, channel names or mentions."""
+    return MarkdownTextObject(text=text, verbatim=True)
 
 
 def mrkdwn_line(line: Line) -> str:
     """One reply line as mrkdwn: a bullet, escaped spans, `*bold*` for strong spans."""
     out = [BULLETS[min(line.level, 1)]]
     for span in line.spans:
-        text = escape(span.text)
+        text = span_mrkdwn(span)
         core = text.strip()
         if span.strong and core:
             lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
             text = f"{lead}*{core}*{trail}"
         out.append(text)
     return "".join(out)
+
+
+def mrkdwn_text(line: Line) -> str:
+    """One line as mrkdwn without its bullet: a comment or a note."""
+    return mrkdwn_line(line)[len(BULLETS[0]) :]
 
 
 def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
@@ -92,30 +105,31 @@ class Message:
 
 
 def header_text(title: str) -> str:
-    """The title, cut at a word boundary to fit a header block."""
+    """The title on one line, cut at a word boundary to fit a header block (which may not be empty)."""
+    title = one_line(title).strip() or "…"
     if len(title) <= HEADER_CHARS:
         return title
     cut = title[: HEADER_CHARS - 1].rsplit(" ", 1)[0]
     return cut + "…"
 
 
-def units(reply: Reply, *, note: str | None = None) -> list[Unit]:
+def units(reply: Reply, *, note: Line | None = None) -> list[Unit]:
     """The reply as a flat list of blocks: header, sections, footer and `note` as context."""
-    out = [Unit.of(HeaderBlock(text=PlainTextObject(text=header_text(reply.title), emoji=False)), escape(reply.title))]
+    header = PlainTextObject(text=header_text(reply.title), emoji=False)
+    out = [Unit.of(HeaderBlock(text=header), inert(reply.title))]
     for section in reply.sections:
         texts = [mrkdwn_line(line) for line in section.lines]
         if section.heading:
-            texts.insert(0, f"*{escape(section.heading)}*")
-        out += [Unit.of(SectionBlock(text=MarkdownTextObject(text=chunk)), chunk) for chunk in pack(texts)]
+            texts.insert(0, f"*{inert(section.heading)}*")
+        out += [Unit.of(SectionBlock(text=mrkdwn(chunk)), chunk) for chunk in pack(texts)]
     if reply.image is not None:
-        alt = escape(f"Chart ({reply.image.filename}, posted as a file): {reply.image.alt}")
+        alt = f"Chart ({escape(reply.image.filename)}, posted as a file): {inert(reply.image.alt)}"
         chunk = alt if len(alt) <= CONTEXT_CHARS else alt[: CONTEXT_CHARS - 1] + "…"
-        out.append(Unit.of(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
-    for extra in ([mrkdwn_line(reply.footer)[len(BULLETS[0]) :]] if reply.footer else []) + (
-        [escape(note)] if note else []
-    ):
-        for chunk in pack([extra], CONTEXT_CHARS):
-            out.append(Unit.of(ContextBlock(elements=[MarkdownTextObject(text=chunk)]), chunk))
+        out.append(Unit.of(ContextBlock(elements=[mrkdwn(chunk)]), chunk))
+    for extra in (reply.footer, note):
+        if extra is not None:
+            for chunk in pack([mrkdwn_text(extra)], CONTEXT_CHARS):
+                out.append(Unit.of(ContextBlock(elements=[mrkdwn(chunk)]), chunk))
     return out
 
 
@@ -131,7 +145,7 @@ def messages(
     reply: Reply,
     *,
     share: str | None = None,
-    note: str | None = None,
+    note: Line | None = None,
     max_blocks: int = MESSAGE_BLOCKS,
     max_chars: int = MESSAGE_CHARS,
 ) -> list[Message]:
@@ -156,8 +170,8 @@ def messages(
 
 
 def plain_text(reply: Reply) -> str:
-    """The whole reply as escaped plain text (refusals and errors are sent this way)."""
-    return escape(render_plain(reply))[:TEXT_CHARS]
+    """The whole reply as escaped text without blocks (refusals and errors are sent this way)."""
+    return render_plain(reply, span=span_mrkdwn, loose=inert)[:TEXT_CHARS]
 
 
 def home_view(reply: Reply) -> dict[str, Any]:
@@ -165,6 +179,6 @@ def home_view(reply: Reply) -> dict[str, Any]:
     pages = messages(reply, max_blocks=HOME_BLOCKS - 1, max_chars=HOME_CHARS)
     blocks = pages[0].blocks
     if len(pages) > 1:
-        more = ContextBlock(elements=[MarkdownTextObject(text="Shortened here: use /brief for the whole briefing.")])
+        more = ContextBlock(elements=[mrkdwn("Shortened here: use /brief for the whole briefing.")])
         blocks.append(more.to_dict())
     return {"type": "home", "blocks": blocks}

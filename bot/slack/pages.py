@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from bot.slack import blocks
 from briefings import paging
-from briefings.reply import Reply
+from briefings.reply import Line, Reply
 
 
 def fitted(
-    reply: Reply, text: str, *, share: str | None = None, note: str | None = None, limit: int = paging.MAX_MESSAGES
+    reply: Reply, text: str, *, share: str | None = None, note: Line | None = None, limit: int = paging.MAX_MESSAGES
 ) -> list[blocks.Message]:
     """`reply` (an answer to `text`) as at most `limit` messages, with the share button and `note` as usual."""
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from briefings.answers import changes
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
+from briefings.commands.unexpected import unexpected
 from briefings.reply import Reply, problem
 
 
@@ -19,6 +20,9 @@ from briefings.reply import Reply, problem
 async def whatchanged_command(ctx: Context, request: Request) -> Reply:
     if set(request.options) - {"since"}:
         return problem("Usage: /whatchanged [since=...]", "For example since=24h, since=yesterday, since=2025-03-08")
+    extra = unexpected(request, "/whatchanged [since=...]", options=("since",)) if "since" in request.options else None
+    if extra is not None:
+        return extra
     text = request.options.get("since") or request.rest
     snapshot = await ctx.snapshot()
     try:

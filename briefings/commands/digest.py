@@ -9,6 +9,7 @@ from briefings.answers import digest
 from briefings.answers.common import local_time
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
+from briefings.commands.unexpected import unexpected
 from briefings.digests.schedule import (
     ALL_DAYS,
     DAY_EXAMPLES,
@@ -96,6 +97,10 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
             ],
             line("/digest list · /digest preview · /digest unsubscribe"),
         )
+    known = action in ("list", "preview", "unsubscribe")
+    refused = unexpected(request, f"/digest {action}", words=1 if request.words else 0) if known else None
+    if refused is not None:
+        return refused
     if action == "unsubscribe":
         removed = await digests.unsubscribe(channel, ctx.slug)
         if not removed:

@@ -7,6 +7,7 @@ import asyncio
 from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
 from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
+from briefings.commands.unexpected import unexpected
 from briefings.examples import filled
 from briefings.names import NameIndex
 from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
@@ -23,7 +24,7 @@ def _no_options(request: Request) -> Reply | None:
 
 @command("brief", "/brief", "The situation at a glance: toll, latest events, measures, reactions.", pure=True)
 async def brief_command(ctx: Context, request: Request) -> Reply:
-    return _no_options(request) or brief.answer(await ctx.snapshot())
+    return unexpected(request, "/brief") or brief.answer(await ctx.snapshot())
 
 
 @command(
@@ -79,11 +80,14 @@ async def where_command(ctx: Context, request: Request) -> Reply:
 
 @command("sources", "/sources", "Who the facts come from, and how recent each source's word is.", pure=True)
 async def sources_command(ctx: Context, request: Request) -> Reply:
-    return _no_options(request) or sources.answer(await ctx.snapshot())
+    return unexpected(request, "/sources") or sources.answer(await ctx.snapshot())
 
 
 @command("situations", "/situations", "The situations this bot follows, and which one this channel uses.")
 async def situations_command(ctx: Context, request: Request) -> Reply:
+    refused = unexpected(request, "/situations")
+    if refused is not None:
+        return refused
     lines: list[Line] = []
     for situation in await ctx.store.situations():
         current = " ← this channel" if situation.slug == ctx.slug else ""
@@ -99,7 +103,7 @@ async def situations_command(ctx: Context, request: Request) -> Reply:
     examples=("/situation use {slug}",),
 )
 async def situation_command(ctx: Context, request: Request) -> Reply:
-    if len(request.words) != 2 or request.words[0].lower() != "use":
+    if len(request.words) != 2 or request.words[0].lower() != "use" or request.options:
         return problem("Usage: /situation use SLUG", "See the list with /situations")
     slug = request.words[1].lower()
     try:
@@ -117,6 +121,9 @@ async def situation_command(ctx: Context, request: Request) -> Reply:
 
 @command("help", "/help [command]", "What each command does.", examples=("/help", "/help toll"), pure=True)
 async def help_command(ctx: Context, request: Request) -> Reply:
+    refused = unexpected(request, "/help [command]", words=len(request.words))
+    if refused is not None:
+        return refused
     if request.rest:
         name = request.rest.lstrip("/").lower()
         found = COMMANDS.get(name)

@@ -9,6 +9,7 @@ from briefings.answers.sanity import write_problems
 from briefings.answers.toll import latest_by_source, number
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
+from briefings.commands.unexpected import unexpected
 from briefings.facts import Actor, Fact, Place, Source, Status, Toll
 from briefings.reply import Line, Outcome, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
@@ -253,6 +254,9 @@ async def retract_command(ctx: Context, request: Request) -> Reply:
 
 @command("undo", "/undo", "Take back your own last change, as a new revision (moderators).", moderators_only=True)
 async def undo_command(ctx: Context, request: Request) -> Reply:
+    refused = unexpected(request, "/undo", options=("urgent",))
+    if refused is not None:
+        return refused
     batch = await ctx.store.last_batch(ctx.slug, ctx.caller.ident)
     if not batch:
         return problem("You have no change to undo.")
