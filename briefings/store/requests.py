@@ -15,11 +15,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgres_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from briefings.store.schema import requests
 from briefings.store.store import Store, now
+from briefings.store.upsert import dialect_insert
 
 KEEP = timedelta(hours=1)
 
@@ -44,7 +43,7 @@ class RequestLedger:
         self.keep = keep
 
     def _insert(self) -> Any:
-        return postgres_insert if self.store.engine.dialect.name == "postgresql" else sqlite_insert
+        return dialect_insert(self.store.engine.dialect.name)
 
     async def claim(self, key: str, caller: str, at: datetime | None = None) -> Taken | None:
         """None when this call took the request (run it, then `done` or `release`); else the earlier taking.
