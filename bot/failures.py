@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import socket
 from dataclasses import dataclass
 from pathlib import Path
@@ -111,5 +112,19 @@ def explain(exc: BaseException, settings: type[BaseSettings]) -> Failure | None:
     if isinstance(exc, SetupError | PortUnavailable):
         return Failure(f"briefing: {exc}", 2)
     if isinstance(exc, OSError) and exc.errno in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
-        return Failure(f"briefing: cannot listen: {exc.strerror}. Set PORT to a free port.", 2)
+        return Failure(f"briefing: cannot listen: {exc.strerror}. Set {port_setting(exc)} to a free port.", 2)
     return None
+
+
+LISTENERS = (("PORT", "3000"), ("BRIEFING_HEALTH_PORT", "8081"))
+"""The ports `briefing serve` listens on: Slack's HTTP endpoint, and health when Slack is not served over HTTP."""
+
+
+def port_setting(error: OSError) -> str:
+    """The setting of the port that could not be opened (the error names the address it tried)."""
+    found = re.search(r", (\d+)\)", str(error))
+    for name, default in LISTENERS:
+        value = next((v for k, v in os.environ.items() if k.upper() == name), default).strip()
+        if found and value == found.group(1):
+            return name
+    return LISTENERS[0][0]

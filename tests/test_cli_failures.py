@@ -3,6 +3,7 @@ non-zero exit and no traceback; run for real as a subprocess of the installed `b
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
@@ -115,3 +116,21 @@ def test_an_unwritable_chart_folder_names_its_setting(tmp_path: Path) -> None:
     blocker.write_text("not a folder")
     done = briefing(tmp_path, "ask", "/toll chart", BRIEFING_CHART_DIR=str(blocker))
     assert_clean(done, "BRIEFING_CHART_DIR")
+
+
+async def test_a_port_in_use_names_the_setting(tmp_path: Path) -> None:
+    from tests.fakes.slack import FakeSlack
+
+    slack = await FakeSlack().start()
+    try:
+        with socket.socket() as taken:
+            taken.bind(("0.0.0.0", 0))
+            taken.listen()
+            port = str(taken.getsockname()[1])
+            tokens = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
+            done = await asyncio.to_thread(
+                briefing, tmp_path, "serve", "slack", PORT=port, SLACK_API_URL=slack.api_url, **tokens
+            )
+    finally:
+        await slack.stop()
+    assert_clean(done, "Set PORT to a free port", port)
