@@ -92,8 +92,8 @@ class NameIndex:
         """Like `exact`, but also accepts a close spelling when one entry clearly fits best."""
         found = self.exact(text)
         wanted = normalize(text)
-        if found or not wanted:
-            return found
+        if found or len(wanted) < 4:
+            return found  # two or three letters (`UN`) look like parts of too many names to guess
         from rapidfuzz import fuzz, process  # loaded only when a spelling is not exact
 
         best = process.extract(wanted, list(self._exact), scorer=fuzz.WRatio, limit=2)
@@ -103,6 +103,23 @@ class NameIndex:
         if len(best) > 1 and self._exact[best[1][0]] != top_key and best[1][1] >= best[0][1] - 2:
             return None  # two different entries match about as well: ambiguous
         return top_key
+
+    def matching(self, text: str, close: bool = True) -> list[str]:
+        """Every entry `text` names: one of its spellings exactly, or whole words (or a word's start) inside
+        one; a close misspelling when nothing else fits. Several entries when the words fit several."""
+        wanted = normalize(text)
+        exact = self.exact(text)
+        found = [exact] if exact else []
+        if len(wanted) >= 3:
+            base = wanted[:-1] if wanted.endswith("s") and len(wanted) > 4 else wanted
+            pattern = re.compile(r"(^| )" + re.escape(base) + (r"[a-z]*" if len(wanted) >= 4 else "") + r"( |$)")
+            for spelling, key in self._exact.items():
+                if key not in found and pattern.search(spelling):
+                    found.append(key)
+        if not found and close:
+            nearest = self.find(text)
+            found = [nearest] if nearest else []
+        return found
 
     def resolve(self, text: str) -> str:
         """Like `find`, but raises `UnknownName` with the nearest names."""
@@ -116,6 +133,9 @@ class NameIndex:
         scored: dict[str, float] = {}
         from rapidfuzz import fuzz, process  # loaded only when a spelling is not exact
 
+        if len(wanted) < 4:  # two letters: names with a word that starts so, not names that merely contain them
+            starts = [k for s, k in self._exact.items() if any(w.startswith(wanted) for w in s.split())]
+            return [self._display[k] for k in dict.fromkeys(starts)][:limit]
         for spelling, score, _ in process.extract(wanted, list(self._exact), scorer=fuzz.WRatio, limit=12):
             key = self._exact[spelling]
             if score >= SUGGEST and score > scored.get(key, 0):

@@ -187,6 +187,8 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
     actor_name = snapshot.actors.name(actor) if actor else None
     if _has(words, CHART_WORDS) or "over time" in flat:
         return Request("toll", ["chart", *([place_name] if place_name else [])])
+    if (_has(words, NEW_WORDS) or found.since) and place_name:  # what is new about one place: that place
+        return Request("toll" if _has(words, TOLL_WORDS) or "how many" in flat else "where", [place_name])
     if _has(words, NEW_WORDS) or found.since:
         return Request("whatchanged", options={"since": found.since} if found.since else {})
     if _has(words, SAY_WORDS):
@@ -204,11 +206,19 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
         return Request("where", [place_name])
     if _has(words, WHEN_WORDS) or "when" in words:
         return Request("timeline")
-    if actor_name:
+    if actor_name and not topic_left(found):  # "what about X?", not "who kidnapped X?"
         return Request("reactions", [actor_name])
     if _has(words, BRIEF_WORDS) or "going on" in flat or "what is happening" in flat or "up to date" in flat:
         return Request("brief")
     return None
+
+
+KEYWORDS = QUESTION_WORDS | TOLL_WORDS | SAY_WORDS | CHART_WORDS | NEW_WORDS | WHEN_WORDS | SOURCE_WORDS | BRIEF_WORDS
+
+
+def topic_left(found: Found) -> list[str]:
+    """Words of the question no name, day or keyword accounts for: what it is about, beyond the name."""
+    return [w for i, w in enumerate(found.words) if i not in found.used and w not in STOP and w not in KEYWORDS]
 
 
 def reading(request: Request) -> str:

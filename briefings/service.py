@@ -22,6 +22,7 @@ from briefings.commands.registry import COMMANDS, Context
 from briefings.facts import Toll
 from briefings.loader import load_file
 from briefings.reply import Outcome, Reply, Section, line, problem, u
+from briefings.search.understand import Understood, understand
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
 from briefings.store.requests import RequestLedger
@@ -137,7 +138,11 @@ class Briefings:
             return await self._question(text, caller, fallback=request if found else None)
         if found is None:
             return reading.unknown_command(request.name)
-        return await self._run(request, text, caller, request_id)
+        reply = await self._run(request, text, caller, request_id)
+        if plain and reply.outcome is Outcome.invalid and not found.moderators_only:  # "timeline of events"
+            asked = await self._question(text, caller)
+            return asked if asked.ok else reply
+        return reply
 
     async def _question(
         self, text: str, caller: Caller, fallback: Request | None = None, unreadable: Reply | None = None
@@ -149,10 +154,13 @@ class Briefings:
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
         try:
-            request = questions.interpret(text, snapshot, self.clock())
+            understood = understand(text, snapshot, self.clock())
         except Exception:
             log.exception("reading the question %r failed", text[:200])
-            request = None
+            understood = Understood(reply=questions.not_understood(text, snapshot))
+        request = understood.request
+        if understood.reply is not None and (fallback is None or understood.reply.ok):
+            return understood.reply
         if request is None:
             if fallback is not None:
                 return await self._run(fallback, text, caller)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from briefings.answers.common import cite, footer, unknown_name
 from briefings.facts import Actor, Claim, Reaction
-from briefings.names import UnknownName
 from briefings.reply import Line, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
@@ -27,25 +26,21 @@ def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
     reactions = snapshot.all(Reaction)
     title = f"Reactions — {snapshot.situation.title}"
     if actor_text:
-        try:
-            actor_key = snapshot.actors.resolve(actor_text)
-        except UnknownName as exc:
-            return unknown_name("actor", actor_text, exc.suggestions, [a.name for _, a in snapshot.all(Actor)])
-        actor = snapshot.facts[actor_key]
-        assert isinstance(actor, Actor)
-        own = [(k, r) for k, r in reactions if r.actor == actor_key]
-        claims = [(k, c) for k, c in snapshot.all(Claim) if c.actor == actor_key]
-        sections = []
-        if actor.description:
-            sections.append(Section(None, [line(u(actor.description))]))
-        if own:
-            lines = [ln for k, r in _newest_first(own) for ln in reaction_line(snapshot, k, r)]
-            sections.append(Section("Statements", lines))
-        if claims:
-            sections.append(Section("Claims", [claim_line(snapshot, k, c) for k, c in claims]))
-        if not own and not claims:
-            sections.append(Section(None, [line("No reaction from ", u(actor.name), " recorded yet.")]))
-        return Reply(f"{title}: {actor.name}", sections, footer(snapshot, [r for _, r in own + claims]))
+        keys = snapshot.actors.matching(actor_text)
+        if not keys:
+            known = [a.name for _, a in snapshot.all(Actor)]
+            return unknown_name("actor", actor_text, snapshot.actors.suggest(actor_text), known)
+        sections: list[Section] = []
+        used: list[Reaction | Claim] = []
+        names = ", ".join(snapshot.name_of(k) for k in keys)
+        if len(keys) > 1:
+            note = f"“{actor_text}” names {len(keys)} actors here: {names}. All are shown."
+            sections.append(Section(None, [line(u(note))]))
+        for key in keys:
+            part, facts = _one_actor(snapshot, key, reactions, heading=len(keys) > 1)
+            sections += part
+            used += facts
+        return Reply(f"{title}: {names}", sections, footer(snapshot, used))
     if not reactions:
         return Reply(title, [Section(None, [line("No reactions recorded yet.")])])
     by_actor: dict[str, list[tuple[str, Reaction]]] = {}
@@ -56,6 +51,27 @@ def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
         for actor, entries in by_actor.items()
     ]
     return Reply(title, sections, footer(snapshot, [r for _, r in reactions], "/reactions ACTOR for one"))
+
+
+def _one_actor(
+    snapshot: Snapshot, actor_key: str, reactions: list[tuple[str, Reaction]], heading: bool
+) -> tuple[list[Section], list[Reaction | Claim]]:
+    """One actor's description, statements (newest first) and claims."""
+    actor = snapshot.facts[actor_key]
+    assert isinstance(actor, Actor)
+    own = [(k, r) for k, r in reactions if r.actor == actor_key]
+    claims = [(k, c) for k, c in snapshot.all(Claim) if c.actor == actor_key]
+    sections = [Section(actor.name, [])] if heading else []
+    if actor.description:
+        sections.append(Section(None, [line(u(actor.description))]))
+    if own:
+        lines = [ln for k, r in _newest_first(own) for ln in reaction_line(snapshot, k, r)]
+        sections.append(Section("Statements", lines))
+    if claims:
+        sections.append(Section("Claims", [claim_line(snapshot, k, c) for k, c in claims]))
+    if not own and not claims:
+        sections.append(Section(None, [line("No reaction from ", u(actor.name), " recorded yet.")]))
+    return sections, [r for _, r in own] + [c for _, c in claims]
 
 
 def _newest_first(entries: list[tuple[str, Reaction]]) -> list[tuple[str, Reaction]]:

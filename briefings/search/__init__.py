@@ -1,0 +1,1 @@
+"""Search over everything a situation records: an in-memory ranked index kept current as revisions arrive."""
