@@ -11,7 +11,7 @@ from typing import Any
 from briefings.facts import Vague
 from briefings.names import NameIndex, UnknownName
 from briefings.snapshot import Snapshot
-from briefings.when import When
+from briefings.when import When, check_year
 
 
 @dataclass(frozen=True)
@@ -27,12 +27,17 @@ class Env:
 
 
 Parser = Callable[[str, Env], Any]
+MAX_COUNT_DIGITS = 12
 
 
 def count(text: str, env: Env) -> int:
+    """Digits of any script (`70`, `٧٠`), with `,` or `_` between thousands; nothing else (`²`, `1e3`)."""
     cleaned = text.replace(",", "").replace("_", "").strip()
-    if not cleaned.lstrip("-").isdigit():
+    digits = cleaned.removeprefix("-")
+    if not digits.isdecimal():
         raise ValueError(f"'{text}' is not a whole number")
+    if len(digits) > MAX_COUNT_DIGITS:
+        raise ValueError(f"{text} is far too large for a count")
     value = int(cleaned)
     if value < 0:
         raise ValueError(f"{value} is negative; counts start at 0")
@@ -63,6 +68,7 @@ def choice(enum: type[StrEnum]) -> Parser:
 
 def past_time(text: str, env: Env) -> When:
     when = When(**When.parse_fields(text))
+    check_year(when.day)
     if when.day > env.today_local.date():
         raise ValueError(f"{when.iso()} is in the future (today is {env.today_local.date().isoformat()})")
     return when

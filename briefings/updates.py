@@ -36,6 +36,7 @@ from briefings.option_parsers import (
     words,
 )
 from briefings.vocabulary import known_measure
+from briefings.when import INPUT
 
 
 class InputError(ValueError):
@@ -243,7 +244,7 @@ def revised_fact(current: Fact, options: dict[str, str], env: Env) -> Fact:
 
 def validate(kind: str, data: dict[str, Any]) -> Fact:
     try:
-        return FACT_KINDS[kind].model_validate(data)
+        return FACT_KINDS[kind].model_validate(data, context=INPUT)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else ""

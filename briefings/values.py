@@ -10,7 +10,8 @@ from pydantic import BeforeValidator, Field, StringConstraints
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
-Count = Annotated[int, Field(ge=0, le=100_000_000)]
+Count = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
+"""A whole number: `true`, `2.5` or `"12"` in a file are refused, not read as 1, 2 or 12."""
 CategoryName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, model_serializer, model_validator
+from pydantic import BaseModel, ConfigDict, ValidationInfo, model_serializer, model_validator
 
 
 class PartOfDay(StrEnum):
@@ -22,6 +22,11 @@ _PATTERN = re.compile(
     r"(?:(?:\s+(?P<part>morning|afternoon|evening|night))|(?:[T\s](?P<hh>\d{2}):(?P<mm>\d{2})))?$",
     re.IGNORECASE,
 )
+EARLIEST = date(1900, 1, 1)
+"""No date people give (a fact's date, `since=`) may be earlier: `0001-01-01` is a typo, not a date."""
+INPUT = {"input": True}
+"""Validation context for what people and files give, as opposed to what the store already holds: new input
+must also follow the rules made after it was stored (the earliest date)."""
 _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
@@ -48,6 +53,12 @@ class When(BaseModel):
         if isinstance(value, date):
             return {"day": value}
         return value
+
+    @model_validator(mode="after")
+    def _not_too_early(self, info: ValidationInfo) -> When:
+        if info.context and info.context.get("input"):
+            check_year(self.day)
+        return self
 
     @staticmethod
     def parse_fields(text: str) -> dict[str, Any]:
@@ -119,3 +130,9 @@ class When(BaseModel):
         if self.month_only:
             return (self.day.year, self.day.month) == (day.year, day.month)
         return self.day == day
+
+
+def check_year(day: date) -> None:
+    """Raises ValueError for a date before EARLIEST."""
+    if day < EARLIEST:
+        raise ValueError(f"{day.isoformat()} is before {EARLIEST.year}; check the year")

@@ -145,14 +145,14 @@ def test_negative_count_names_the_field(tmp_path: Path) -> None:
     message, problems = problems_of(path)
     assert len(problems) == 1
     assert problems[0].startswith("tolls[0].killed: ")
-    assert "greater than or equal to 0" in message
+    assert "must be at least 0" in message
 
 
 def test_unknown_source_names_the_field_and_suggests(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "tolls:\n  - {id: t1, source: SOHRR, as_of: 2025-03-07, killed: 5}\n")
     message, problems = problems_of(path)
     assert len(problems) == 1
-    assert problems[0].startswith("tolls[0].sources: unknown source 'SOHRR'")
+    assert problems[0].startswith("tolls[0].source: unknown source 'SOHRR'")
     # The suggestion names the SOHR source (by its full name).
     assert "did you mean Syrian Observatory for Human Rights" in message
 
@@ -199,13 +199,15 @@ def test_duplicate_id(tmp_path: Path) -> None:
 def test_id_with_the_wrong_prefix(tmp_path: Path) -> None:
     path = write(tmp_path, HEADER + "tolls:\n  - {id: e1, source: SOHR, as_of: 2025-03-07, killed: 5}\n")
     _message, problems = problems_of(path)
-    assert problems == ["tolls[0].id: 'e1' must be 't' followed by a number"]
+    assert problems == ["tolls[0].id: 'e1' must be 't' and a number of up to 9 digits, like t1"]
 
 
-def test_invalid_yaml(tmp_path: Path) -> None:
-    _message, problems = problems_of(write(tmp_path, "situation: [unclosed\n"))
+def test_invalid_yaml_names_the_line_and_column(tmp_path: Path) -> None:
+    message, problems = problems_of(write(tmp_path, HEADER + "tolls:\n  - {id: t1, killed: [5, 6}\n"))
     assert len(problems) == 1 and "not valid YAML" in problems[0]
-    assert "\n" not in problems[0]
+    assert message.startswith(f"{tmp_path / 'bad.yaml'}: not valid YAML or JSON: line 18, column 27: ")
+    assert "expected ',' or ']'" in message and "<unicode string>" not in message
+    assert "  - {id: t1, killed: [5, 6}" in message  # the line itself, with a caret under the place
 
 
 def test_a_file_that_is_a_list(tmp_path: Path) -> None:
@@ -240,10 +242,10 @@ def test_several_problems_are_all_reported(tmp_path: Path) -> None:
         "rumours",
         "situation.timezone",
         "tolls[0].killed",
-        "tolls[1].sources",
+        "tolls[1].source",
         "tolls[2].as_of",
         "tolls[3]",
-        "events[0].places",
+        "events[0].places[0]",
     ]
     assert message.startswith(f"{tmp_path / 'bad.yaml'}: 7 problems")
     assert "low (9) is above killed (5)" in message

@@ -15,6 +15,7 @@ from briefings.reply import Line, Part, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 from briefings.store import Revision
 from briefings.store.store import encode
+from briefings.when import EARLIEST, check_year
 
 MAX_HISTORY = 12
 MAX_PER_SECTION = 10
@@ -102,27 +103,25 @@ def parse_since(text: str, now: datetime, snapshot: Snapshot) -> datetime:
     relative = _RELATIVE.match(cleaned)
     if relative:
         amount, unit = int(relative.group(1)), relative.group(2)
-        return (
-            now
-            - {
-                "m": timedelta(minutes=amount),
-                "min": timedelta(minutes=amount),
-                "h": timedelta(hours=amount),
-                "d": timedelta(days=amount),
-            }[unit]
-        )
+        minutes = amount * {"m": 1, "min": 1, "h": 60, "d": 24 * 60}[unit]
+        if minutes > (now.date() - EARLIEST).days * 24 * 60:
+            raise ValueError(f"'{text}' reaches back before {EARLIEST.year}; try a shorter time such as 30d")
+        return now - timedelta(minutes=minutes)
     if cleaned in ("today", "yesterday"):
         day = local_now.date() - timedelta(days=1 if cleaned == "yesterday" else 0)
         return datetime.combine(day, time(), zone)
     try:
         if "t" in cleaned or " " in cleaned:
             moment = datetime.fromisoformat(cleaned.replace(" ", "T").upper())
-            return moment if moment.tzinfo else moment.replace(tzinfo=zone)
-        return datetime.combine(date.fromisoformat(cleaned), time(), zone)
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+        else:
+            moment = datetime.combine(date.fromisoformat(cleaned), time(), zone)
     except ValueError:
         raise ValueError(
             f"'{text}' is not a time I can read; try 24h, 3d, yesterday, 2025-03-07 or 2025-03-07T08:00"
         ) from None
+    check_year(moment.date())
+    return moment
 
 
 def toll_change(snapshot: Snapshot, key: str, toll: Toll) -> list[str]:

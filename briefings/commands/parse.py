@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from briefings.control_chars import control_problem
+
 # Chat clients turn " into curly quotes; all of these open or close a quoted value.
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _KEY = re.compile(r"^([a-z_][a-z0-9_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
@@ -58,6 +60,12 @@ def parse(text: str) -> Request:
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the command is {len(text)} characters long; the limit is {MAX_LENGTH}")
     parts = tokens(text)
+    for part in parts:
+        if found := control_problem(part):
+            match = _KEY.match(part)
+            raise ParseError(f"{match.group(1).lower()}: {found}" if match else f"'{part[:30]}…' {found}")
+    if found := control_problem(text):  # in the spaces between words
+        raise ParseError(f"the command {found}")
     name = parts[0].lstrip("/").lower()
     request = Request(name)
     for part in parts[1:]:
