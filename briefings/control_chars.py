@@ -8,6 +8,7 @@ a name or a reason."""
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 ALLOWED = frozenset("\t\n\r")
 
@@ -23,6 +24,26 @@ def control_problem(text: str) -> str | None:
         if category == "Cs":
             return f"contains a broken character (lone surrogate U+{ord(char):04X}); retype it"
     return None
+
+
+def without_surrogates(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """The same data with every lone surrogate replaced by U+FFFD, so that validators can look at it after the
+    surrogate was reported (they cannot take one). Shared lists and mappings stay shared."""
+    memo = {} if memo is None else memo
+    if isinstance(value, str):
+        return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in value)
+    if not isinstance(value, dict | list):
+        return value
+    if id(value) not in memo:
+        if isinstance(value, list):
+            out: list[Any] = []
+            memo[id(value)] = out
+            out.extend(without_surrogates(item, memo) for item in value)
+        else:
+            mapping: dict[Any, Any] = {}
+            memo[id(value)] = mapping
+            mapping.update({without_surrogates(k, memo): without_surrogates(v, memo) for k, v in value.items()})
+    return memo[id(value)]
 
 
 def shown(value: object, limit: int = 40) -> str:

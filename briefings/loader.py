@@ -10,7 +10,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from briefings.categories import unknown_categories
-from briefings.control_chars import control_problem, shown
+from briefings.control_chars import control_problem, shown, without_surrogates
 from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source, Toll
 from briefings.field_errors import describe
 from briefings.names import NameIndex, UnknownName
@@ -93,6 +93,8 @@ def parse(data: dict[Any, Any], origin: str, base: dict[str, Fact] | None = None
     and new ids also take those into account, so a file merged into a situation may name what only the store
     knows."""
     problems = control_problems(data, "")
+    if problems:
+        data = without_surrogates(data)
     unknown = sorted((key for key in data if key not in SECTIONS and key != "situation"), key=str)
     problems += [f"{_key_text(key)}: unknown section (expected situation, {', '.join(SECTIONS)})" for key in unknown]
     situation: Situation | None = None

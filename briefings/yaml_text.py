@@ -36,6 +36,13 @@ class _Loader(yaml.SafeLoader):
         finally:
             self.depth -= 1
 
+    def construct_scalar(self, node: Node) -> Any:
+        value = super().construct_scalar(node)  # type: ignore[arg-type]
+        if isinstance(value, str) and any("\ud800" <= c <= "\udfff" for c in value):
+            # JSON writes characters beyond U+FFFF as two escapes ("\ud83d\ude00"); put each pair together
+            value = value.encode("utf-16", "surrogatepass").decode("utf-16", "surrogatepass")
+        return value
+
     def construct_guarded_int(self, node: ScalarNode) -> Any:
         if sum(c.isdigit() for c in str(node.value)) > MAX_INT_DIGITS:
             return self.construct_scalar(node)  # kept as text: the model then says it is not a count

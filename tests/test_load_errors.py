@@ -113,6 +113,10 @@ BAD_FILES: dict[str, tuple[str | bytes, list[str]]] = {
         HEAD + "tolls:\n  - {source: s1, as_of: 2026-02-01, killed: [3}\n",
         ["not valid YAML or JSON: line 7, column 47: expected ',' or ']'", "killed: [3}"],
     ),
+    "a lone surrogate escape in a JSON name": (
+        '{"situation": {"slug": "river-floods", "title": "River \\ud800 floods", "region": "Lowlands"}}',
+        ["situation.title: contains a broken character (lone surrogate U+D800)"],
+    ),
     "a file that is not UTF-8": (
         HEAD.encode() + b"tolls:\n  - {source: s1, as_of: 2026-02-01, note: caf\xe9, killed: 3}\n",
         ["not UTF-8 text (byte 0xe9"],
@@ -154,7 +158,7 @@ def test_every_problem_of_a_file_is_reported_in_one_round(tmp_path: Path, databa
         done,
         tmp_path / "bad.yaml",
         "5 problems",
-        "places[0].type: must be one of 'province', 'city'",
+        "places[0].type: must be one of 'country', 'province'",
         "tolls[0].place: 'Dordrecht' is the place at places[0], which has problems of its own",
         "tolls[1].id: 'x7' must be 't'",
         "tolls[1].source: unknown source 'Nobody'",

@@ -250,3 +250,13 @@ def test_several_problems_are_all_reported(tmp_path: Path) -> None:
     assert message.startswith(f"{tmp_path / 'bad.yaml'}: 7 problems")
     assert "low (9) is above killed (5)" in message
     assert "'yesterday' is not a date" in message
+
+
+def test_json_escapes_of_a_character_beyond_the_basic_plane_are_one_character(tmp_path: Path) -> None:
+    """JSON writers escape such characters as two halves ("\\ud83c\\udf0a"); they are put together again."""
+    path = write(
+        tmp_path,
+        '{"situation": {"slug": "river-floods", "title": "River floods \\ud83c\\udf0a", "region": "Lowlands"}}',
+        name="flood.json",
+    )
+    assert load_file(path).situation.title == "River floods \U0001f30a"
