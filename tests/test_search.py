@@ -74,7 +74,7 @@ async def test_an_actor_alias_does_not_turn_a_question_into_reactions(ask: Ask) 
 async def test_a_name_it_cannot_place_is_named_not_dropped(ask: Ask) -> None:
     reply, text = await ask("how many died in Homs?")
     assert reply.outcome is Outcome.invalid
-    assert "I don't know a place called “homs”" in text
+    assert "I don't know a place called “Homs”" in text
     assert "70" not in text  # never the whole toll as if it were the Homs figure
     reply, text = await ask("what did russia say?")
     assert "I don't know an actor called “russia”" in text

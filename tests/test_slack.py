@@ -196,6 +196,24 @@ async def test_each_command_answers_from_the_seed(bot: Bot, text: str, expected:
     assert "Post to channel" in json.dumps(data["blocks"][-1])
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("/ask is there a curfew?", ["Yes — ", "24-hour curfew", "[m1]"]),
+        ("/ask who is SOHR", ["Syrian Observatory for Human Rights", "[t2]"]),
+        ("/ask how many died in jabla", ["Read as", "48 killed"]),
+        ("/ask how many died in Homs?", ["I don't know a place called", "Homs"]),
+        ("/ask", ["Commands"]),
+    ],
+)
+async def test_ask_answers_a_question_in_plain_words(bot: Bot, text: str, expected: list[str]) -> None:
+    response = await bot.command(text)
+    assert response.status_code == 200
+    seen = shown(response.json())
+    for words in expected:
+        assert words in seen, (words, seen[:500])
+
+
 async def test_health_and_unknown_paths(bot: Bot) -> None:
     health = await bot.http.get(f"http://127.0.0.1:{bot.adapter.port}/healthz")
     assert health.status_code == 200 and health.json()["ok"] is True

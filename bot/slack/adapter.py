@@ -61,9 +61,12 @@ BOLT_LOG = logging.getLogger("bot.slack.bolt")
 BOLT_LOG.addFilter(_NoTokenWarning())
 
 
+ASK = "ask"
+
+
 def command_names() -> list[str]:
-    """Every slash command the app answers: the core's commands plus /digest."""
-    return sorted({*COMMANDS, "digest"})
+    """Every slash command the app answers: the core's commands plus /digest and /ask (a question in plain words)."""
+    return sorted({*COMMANDS, "digest", ASK})
 
 
 def command_from_mention(text: str, bot_user: str = "") -> str:
@@ -225,6 +228,8 @@ class SlackAdapter:
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
         name = str(body.get("command", "")).lstrip("/")
         text = f"/{name} {blocks.unescape(str(body.get('text') or ''))}".strip()
+        if name == ASK:  # the question as typed: the core reads it as a mention's words are read
+            text = text.removeprefix(f"/{ASK}").strip() or "/help"
         channel, user = str(body.get("channel_id", "")), str(body.get("user_id", ""))
         try:
             caller = await self.callers.caller(user, channel, str(body.get("user_name") or ""))

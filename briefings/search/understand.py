@@ -66,7 +66,7 @@ def understand(text: str, snapshot: Snapshot, now: datetime | None = None) -> Un
         if keys:
             return Understood(reply=whois.answer(snapshot, asked, keys), text=fixed)
     request = questions.interpret(fixed, snapshot, now)
-    unplaced = _unplaced(fixed, snapshot, request)
+    unplaced = _unplaced(fixed, snapshot, request, text)
     if unplaced is not None:
         return Understood(reply=unplaced, text=fixed)
     if request is not None:
@@ -76,19 +76,27 @@ def understand(text: str, snapshot: Snapshot, now: datetime | None = None) -> Un
     return Understood(reply=found or questions.not_understood(text, snapshot), text=fixed)
 
 
-def _unplaced(text: str, snapshot: Snapshot, request: Request | None) -> Reply | None:
+def _as_typed(name: str, typed: str) -> str:
+    """`homs` as the question spelled it (`Homs`)."""
+    pattern = r"\W+".join(re.escape(w) for w in name.split())
+    found = re.search(pattern, typed, re.IGNORECASE)
+    return found.group(0) if found else name
+
+
+def _unplaced(text: str, snapshot: Snapshot, request: Request | None, typed: str) -> Reply | None:
     """`I don't know a place called “Atlantis”` when the question names one the situation does not have."""
     words = text.split()
     if request is None or not request.words or request.words == ["chart"]:
         for i, word in enumerate(words[:-1]):
             name = _name_after(words[i + 1 :], snapshot) if word in _AFTER_PLACE else None
             if name:
+                name = _as_typed(name, typed)
                 return _unknown(
                     "place", name, f"/{request.name} {name}" if request else f"a question about {name}", snapshot
                 )
     said = _SAID.search(text)
     if said and (request is None or (request.name == "reactions" and not request.words)):
-        name = said.group(1).strip()
+        name = _as_typed(said.group(1).strip(), typed)
         if name and not any(ix.matching(name) for ix in (snapshot.actors, snapshot.sources)):
             return _unknown("actor", name, f"/reactions {name}", snapshot)
     return None
