@@ -43,7 +43,7 @@ def narrower(text: str) -> str | None:
 
 
 def more_line(count: int, names: list[str], text: str) -> Line:
-    """`12 more: Qardaha, Baniyas and 3 others — ask for one at a time: /toll [place]`."""
+    """`12 more: Town A, Town B and 3 others — ask for one at a time: /toll [place]`."""
     parts: list[str | Span] = [b(f"{count} more")]
     if names:
         parts.append(": ")
