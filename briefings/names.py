@@ -7,24 +7,51 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")
+_APOSTROPHES = re.compile("['\u2018\u2019\u02bc\u02bb`\u00b4]")
+_LETTERS = str.maketrans(
+    {
+        "ı": "i",
+        "ł": "l",
+        "ø": "o",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "æ": "ae",
+        "œ": "oe",
+        "\u0640": "",  # Arabic tatweel, a stretch of the line between letters
+        "ة": "ه",  # taa marbuta, often written as haa
+        "ى": "ي",  # alef maqsura, often written as yaa
+    }
+)
+"""Letters spelled more than one way, read as one (Unicode decomposition alone does not relate them)."""
+ARTICLES = ("al ", "el ", "the ")
+ARABIC_ARTICLE = "ال"
 ACCEPT = 86.0
 SUGGEST = 55.0
 
 
 def normalize(text: str) -> str:
-    """Lower case, no accents, no punctuation: `Al-Mina` and `al mina` look alike."""
-    flat = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
-    flat = flat.replace("'", "")
+    """Lower case, no accents or vowel marks, no punctuation, in any script: `Al-Mina` and `al mina` look
+    alike, and so do Arabic names with and without their short vowels. No letters or digits gives ""."""
+    flat = unicodedata.normalize("NFKD", _APOSTROPHES.sub("", text)).casefold()
+    flat = "".join(char for char in flat if not unicodedata.combining(char)).translate(_LETTERS)
     return _NON_WORD.sub(" ", flat).strip()
+
+
+def has_letters(text: str) -> bool:
+    """Whether `text` has something to find it by: a letter or a digit, in any script."""
+    return bool(normalize(text))
 
 
 def _variants(name: str) -> set[str]:
     base = normalize(name)
     out = {base}
-    for prefix in ("al ", "el ", "the "):
+    for prefix in ARTICLES:
         if base.startswith(prefix):
             out.add(base[len(prefix) :])
+    if base.startswith(ARABIC_ARTICLE) and len(base) > len(ARABIC_ARTICLE) + 2:
+        out.add(base[len(ARABIC_ARTICLE) :])
     return {v for v in out if v}
 
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, StringConstraints
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+from briefings.names import has_letters
+
+
+def _findable(name: str) -> str:
+    if not has_letters(name):
+        raise ValueError(f"'{name}' has no letters or digits, so no one could find it by name; give a name in words")
+    return name
+
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_findable)]
+"""A name people look things up by: it must have a letter or a digit, in any script."""
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=400)]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 Count = Annotated[int, Field(strict=True, ge=0, le=100_000_000)]
