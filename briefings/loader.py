@@ -14,6 +14,7 @@ from briefings.control_chars import control_problem, shown, without_surrogates
 from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source, Toll
 from briefings.field_errors import describe
 from briefings.names import NameIndex, UnknownName
+from briefings.synonyms import file_fields
 from briefings.vocabulary import known_measure
 from briefings.when import INPUT
 from briefings.yaml_text import YamlTextError, read
@@ -178,6 +179,7 @@ class _Reading:
         single = "source" in item and "sources" not in item
         if single:
             item["sources"] = [item.pop("source")]
+        problems += [f"{where}.{problem}" for problem in file_fields(kind, item)]
         for field_name, ref_kind in REFERENCES.items():
             if field_name in item and ref_kind in self.indexes and (kind == ref_kind) == (field_name in SAME_KIND):
                 sugar = single and field_name == "sources"  # `source: X` is `sources: [X]`

@@ -35,6 +35,7 @@ from briefings.option_parsers import (
     source_ref,
     words,
 )
+from briefings.synonyms import chat_options
 from briefings.vocabulary import known_measure
 from briefings.when import INPUT
 
@@ -171,6 +172,7 @@ def check_options(kind: str, options: dict[str, str], extra: set[str] | None = N
 
 def parse_values(kind: str, options: dict[str, str], env: Env) -> dict[str, Any]:
     """Each option's value converted to its field's type; the first bad one raises InputError."""
+    options = chat_options(kind, options, InputError)
     extra = toll_categories(env) if kind == "toll" else set()
     check_options(kind, options, extra)
     spec = SPECS[kind]
@@ -213,7 +215,7 @@ def _today(raw: str, env: Env) -> str:
 
 def new_fact(kind: str, options: dict[str, str], env: Env) -> Fact:
     """A fact of `kind` from a moderator's options, defaults filled in, fully validated."""
-    given = {**DEFAULTS.get(kind, {}), **options}
+    given = {**DEFAULTS.get(kind, {}), **chat_options(kind, options, InputError)}
     if kind == "toll":
         given.setdefault("as_of", "now")
     if "via" in given and "source" not in given:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from briefings.answers.common import cite, footer, unknown_name
 from briefings.facts import Actor, Claim, Reaction
+from briefings.grammar import verb
 from briefings.reply import Line, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
@@ -19,7 +20,9 @@ def reaction_line(snapshot: Snapshot, key: str, reaction: Reaction) -> list[Line
 
 def claim_line(snapshot: Snapshot, key: str, claim: Claim) -> Line:
     who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
-    return line(u(who, strong=True), " asserts: ", u(claim.text), *cite(snapshot, claim, claim.when, key))
+    actor = snapshot.facts.get(claim.actor) if claim.actor else None
+    says = verb(actor if isinstance(actor, Actor) else None, "asserts", "assert")
+    return line(u(who, strong=True), f" {says}: ", u(claim.text), *cite(snapshot, claim, claim.when, key))
 
 
 def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:

@@ -91,7 +91,7 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
                             u(situation.title, strong=True),
                             f" digest at {schedule.describe()}.",
                         ),
-                        line(f"Next: {local_time(upcoming, schedule.zone)} ({upcoming:%H:%M} UTC)."),
+                        next_line(upcoming, schedule.zone),
                     ],
                 )
             ],
@@ -112,28 +112,37 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
         return await _list(ctx, digests)
     if action == "preview":
         since = await digests.last_digest_at(channel, ctx.slug)
-        return await preview(ctx, since)
+        mine = await digests.subscriptions(channel=channel, slug=ctx.slug)
+        return await preview(ctx, since, mine[0].schedule.zone if mine else None)
     return problem(f"Unknown /digest action “{action}”.", f"Usage: {USAGE}")
 
 
-async def preview(ctx: Context, since: datetime | None) -> Reply:
-    """The digest as this channel would get it now."""
+def next_line(upcoming: datetime, zone: ZoneInfo) -> Line:
+    """When the next digest goes out, in the subscription's time and in UTC (the same words everywhere)."""
+    return line(f"Next: {local_time(upcoming, zone)} ({upcoming:%Y-%m-%d %H:%M} UTC)")
+
+
+async def preview(ctx: Context, since: datetime | None, zone: ZoneInfo | None = None) -> Reply:
+    """The digest as this channel would get it now, its times in the channel's subscription's zone if any."""
     start = since or ctx.now - timedelta(hours=24)
     revisions = await ctx.store.changes_since(ctx.slug, start)
-    return digest.answer(await ctx.snapshot(), revisions, start, ctx.now)
+    reply = digest.answer(await ctx.snapshot(), revisions, start, ctx.now)
+    return digest.in_zone(reply, start, ctx.now, zone) if zone is not None else reply
 
 
 async def _list(ctx: Context, digests: DigestStore) -> Reply:
     subscriptions = await digests.subscriptions(channel=ctx.caller.channel, active=None)
     lines: list[Line] = []
+    titles = {s.slug: s.title for s in await ctx.store.situations()}
     for subscription in subscriptions:
         schedule = subscription.schedule
+        title = u(titles.get(subscription.slug, subscription.slug))
         if subscription.active:
             upcoming = schedule.next_after(ctx.now)
-            lines.append(line(b(schedule.describe()), f" — {subscription.slug}"))
-            lines.append(line(f"Next: {local_time(upcoming, schedule.zone)} ({upcoming:%Y-%m-%d %H:%M} UTC)", level=1))
+            lines.append(line(b(schedule.describe()), " — ", title))
+            lines.append(next_line(upcoming, schedule.zone).indented())
         elif subscription.suspended_reason != "unsubscribed":
-            lines.append(line(b(schedule.describe()), f" — {subscription.slug} — suspended"))
+            lines.append(line(b(schedule.describe()), " — ", title, " — suspended"))
             lines.append(line(f"Posting failed: {subscription.suspended_reason}. Subscribe again once fixed.", level=1))
     if not lines:
         lines.append(line("No digest in this channel yet. Moderators: /digest subscribe [HH:MM] [timezone] [days]"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
+from briefings.commands import option_help
 from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
 from briefings.commands.unexpected import unexpected
@@ -125,10 +126,12 @@ async def help_command(ctx: Context, request: Request) -> Reply:
     if refused is not None:
         return refused
     if request.rest:
-        name = request.rest.lstrip("/").lower()
+        name, _, sub = request.rest.lstrip("/").lower().partition(" ")
         found = COMMANDS.get(name)
         if found is None:
             return unknown_command(name)
+        if name == "add":
+            return option_help.add_help(found, sub.strip(), await ctx.snapshot())
         lines = [line(found.summary), line("Usage: ", found.usage)]
         lines += [line("Example: ", u(example)) for example in filled(found.examples, await ctx.snapshot())]
         if found.moderators_only:

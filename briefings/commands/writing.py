@@ -40,8 +40,9 @@ async def recorded(
     snapshot: Snapshot,
     written: list[Revision],
     extra: list[Line] | None = None,
+    undoable: bool = True,
 ) -> Reply:
-    """The facts exactly as now recorded, with their ids."""
+    """The facts exactly as now recorded, with their ids; `undoable` offers /undo (not after an undo)."""
     lines: list[Line] = list(extra or [])
     after = snapshot.revised(
         ((r.key, r.fact, snapshot.recorded_at.get(r.key, r.at), r.at) for r in written), snapshot.version, snapshot.upto
@@ -52,7 +53,7 @@ async def recorded(
     if _yes(request.options.get("urgent")):
         channels = await queue_urgent(ctx, written[0].batch)
         lines.append(line(f"Marked urgent: posting now to {channels} subscribed channel(s)."))
-    footer = line(f"/history {keys} · /undo takes it back")
+    footer = line(f"/history {keys}" + (" · /undo takes it back" if undoable else ""))
     return Reply(title, [Section(None, lines)], footer, written=tuple(r.key for r in written))
 
 
@@ -281,7 +282,7 @@ async def undo_command(ctx: Context, request: Request) -> Reply:
         ctx.slug, undo, ctx.caller.ident, author_name=ctx.caller.name, undoes=batch[0].batch
     )
     what = ", ".join(f"{r.action} of {r.key}" for r in batch)
-    return await recorded(ctx, request, f"Undone: {what}", snapshot, written)
+    return await recorded(ctx, request, f"Undone: {what}", snapshot, written, undoable=False)
 
 
 @command("history", "/history ID", "Every revision of a fact: who, when, what changed, why.", examples=("/history t1",))

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
+from briefings.answers import digest
 from briefings.answers.cards import fact_lines
 from briefings.answers.common import local_time
 from briefings.digests.fanout import ChannelPool, PostedRecorder
@@ -327,7 +328,8 @@ class DigestRunner:
             return replace(shared, sections=list(shared.sections))
         since = tick.last_digest.get((subscription.channel, slug))
         shared = await tick.once(("digest", slug, since), partial(self.briefings.digest, slug, since, tick.now))
-        reply = replace(shared, sections=list(shared.sections))
+        start = since or tick.now - timedelta(hours=24)
+        reply = digest.in_zone(shared, start, tick.now, subscription.schedule.zone)
         notes = self._notes(subscription, run, since, tick.skipped.get(subscription.id, []))
         if notes:
             reply.sections.insert(0, Section(None, notes))
