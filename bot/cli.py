@@ -166,6 +166,12 @@ def parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="serve Slack and/or Discord (whichever has credentials) with the scheduler")
     p.add_argument("platform", nargs="?", choices=["slack", "discord"], help="serve only this platform")
     p.set_defaults(run=None)
+    p = sub.add_parser("manifest", help="print the Slack app manifest, generated from the command table")
+    p.add_argument("--host", default="YOUR-HOST", help="the public host of `briefing serve` (default: YOUR-HOST)")
+    p.add_argument("--command", dest="entry", help="the entry slash command (default: $BRIEFING_COMMAND or briefing)")
+    p.add_argument("--entry-only", action="store_true", help="leave out /brief, /toll, /reactions and /timeline")
+    p.add_argument("--socket-mode", action="store_true", help="for Socket Mode: no request URLs")
+    p.set_defaults(run=None)
     p = sub.add_parser("migrate", help="create or upgrade the database and load the seed if it is empty")
     p.set_defaults(run=_migrate)
     p = sub.add_parser("digest", help="print the digest the bot would post now")
@@ -198,7 +204,23 @@ async def _main(args: argparse.Namespace) -> int:
         await briefings.close()
 
 
+def _manifest(args: argparse.Namespace) -> int:
+    from bot.settings import Settings
+    from bot.slack.manifest import render
+
+    entry = args.entry or Settings().command
+    try:
+        text = render(entry, args.host, short=not args.entry_only, socket_mode=args.socket_mode)
+    except ValueError as exc:
+        print(f"briefing manifest: {exc}", file=sys.stderr)
+        return 2
+    print(text, end="")
+    return 0
+
+
 def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "manifest":
+        return _manifest(args)
     if args.command == "console":
         from bot import console
         from briefings.settings import CoreSettings
@@ -233,7 +255,7 @@ def _report(exc: Exception, command: str) -> int:
     if isinstance(exc, SituationFileError | NotFound):
         print(str(exc), file=sys.stderr)
         return 1
-    failure = explain(exc, Settings if command == "serve" else CoreSettings)
+    failure = explain(exc, Settings if command in ("serve", "manifest") else CoreSettings)
     if failure is None:
         if os.environ.get("BRIEFING_DEBUG"):
             traceback.print_exception(exc)

@@ -28,6 +28,11 @@ class Settings(CoreSettings):
     )
     rate_per_person: str = Field(default=PER_PERSON, description="commands one person may run, e.g. 20/minute")
     rate_per_channel: str = Field(default=PER_CHANNEL, description="commands run in one channel, e.g. 60/minute")
+    command: str = Field(
+        default="briefing",
+        pattern=r"^[a-z0-9_-]{1,32}$",
+        description="the entry slash command that answers everything (/briefing toll, /briefing update …)",
+    )
     discord_token: str = Field(default="", validation_alias=_env("DISCORD_TOKEN"))
     discord_guild_ids: str = Field(default="", validation_alias=_env("DISCORD_GUILD_IDS"))
 

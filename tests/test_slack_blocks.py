@@ -118,11 +118,15 @@ def test_forms_build_quoted_commands_and_map_errors() -> None:
 def test_the_manifest_declares_every_command_scope_and_event() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     declared = {c["command"] for c in manifest["features"]["slash_commands"]}
-    assert declared == {f"/{name}" for name in command_names()}
+    assert declared == {"/briefing", "/ask", "/brief", "/toll", "/reactions", "/timeline"}
+    answered = {f"/{name}" for name in command_names()} | {"/briefing"}
+    assert declared <= answered
     for command in manifest["features"]["slash_commands"]:
         assert command["url"] == "https://YOUR-HOST/slack/events" and len(command.get("usage_hint", "")) <= 100
+        assert 0 < len(command["description"]) <= 100
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     assert {"commands", "chat:write", "chat:write.public", "app_mentions:read", "usergroups:read", "im:write"} <= scopes
+    assert "files:write" in scopes
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == {"app_mention", "app_home_opened"}
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
 

@@ -22,6 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from bot.slack import blocks, forms, once, posting
 from bot.slack.callers import Callers, group_ids
+from bot.slack.entry import ASK, core_text
 from bot.slack.errors import error_code
 from bot.slack.http import HttpServer
 from bot.slack.pages import fitted
@@ -59,9 +60,6 @@ class _NoTokenWarning(logging.Filter):
 
 BOLT_LOG = logging.getLogger("bot.slack.bolt")
 BOLT_LOG.addFilter(_NoTokenWarning())
-
-
-ASK = "ask"
 
 
 def command_names() -> list[str]:
@@ -212,7 +210,7 @@ class SlackAdapter:
 
     def _register(self) -> None:
         # one listener for every command: Bolt tries listeners in turn, so this keeps each request's dispatch short
-        every = "|".join(re.escape(name) for name in command_names())
+        every = "|".join(re.escape(name) for name in {*command_names(), self.settings.command})
         self.app.command(re.compile(f"^/(?:{every})$"))(self._on_command)
         self.app.action(blocks.SHARE_ACTION)(self._on_share)
         self.app.event("app_mention")(self._on_mention)
@@ -226,10 +224,8 @@ class SlackAdapter:
         log.error("Slack request failed: %r (payload type %s)", error, body.get("type") or body.get("command"))
 
     async def _on_command(self, ack: AsyncAck, body: dict[str, Any], respond: AsyncRespond) -> None:
-        name = str(body.get("command", "")).lstrip("/")
-        text = f"/{name} {blocks.unescape(str(body.get('text') or ''))}".strip()
-        if name == ASK:  # the question as typed: the core reads it as a mention's words are read
-            text = text.removeprefix(f"/{ASK}").strip() or "/help"
+        typed = blocks.unescape(str(body.get("text") or ""))
+        text = core_text(str(body.get("command", "")), typed, self.settings.command)
         channel, user = str(body.get("channel_id", "")), str(body.get("user_id", ""))
         try:
             caller = await self.callers.caller(user, channel, str(body.get("user_name") or ""))

@@ -10,22 +10,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import SetupError
 from bot.slack.errors import NETWORK_ERRORS, error_code
+from bot.slack.manifest import CHART_SCOPE, GROUP_SCOPE, REQUIRED_SCOPES
 
 log = logging.getLogger(__name__)
-MANIFEST = "bot/slack/manifest.yaml"
-REQUIRED_SCOPES = (
-    "commands",
-    "chat:write",
-    "chat:write.public",
-    "app_mentions:read",
-    "channels:history",
-    "groups:history",
-    "users:read",
-    "im:write",
-)
-GROUP_SCOPE = "usergroups:read"
-CHART_SCOPE = "files:write"
-"""Needed only to upload charts (`/toll chart`, a digest's chart): without it the bot runs, charts are refused."""
+MANIFEST = "the output of `briefing manifest`"
+# files:write is needed only to upload charts (`/toll chart`, a digest's chart): without it the bot runs and
+# charts are refused in words.
 NO_CHARTS = (
     f"The Slack app lacks the scope {CHART_SCOPE}, so charts cannot be uploaded (the figures are still sent as "
     f"text). Add it under OAuth & Permissions → Bot Token Scopes (or update the app from {MANIFEST}), then "
