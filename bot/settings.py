@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import AliasChoices, Field, field_validator
 
+from bot.surface import ENTRY
 from briefings.settings import CoreSettings
 from briefings.throttle import PER_CHANNEL, PER_PERSON, rates
 
@@ -29,7 +30,7 @@ class Settings(CoreSettings):
     rate_per_person: str = Field(default=PER_PERSON, description="commands one person may run, e.g. 20/minute")
     rate_per_channel: str = Field(default=PER_CHANNEL, description="commands run in one channel, e.g. 60/minute")
     command: str = Field(
-        default="briefing",
+        default=ENTRY,
         pattern=r"^[a-z0-9_-]{1,32}$",
         description="the entry slash command that answers everything (/briefing toll, /briefing update …)",
     )

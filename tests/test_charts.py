@@ -166,7 +166,7 @@ async def test_discord_attaches_the_chart_to_the_embed(
             assert "SOHR" in body["data"]["attachments"][0]["description"]
             [file] = call.files
             assert file["filename"] == "toll-chart.png" and file["data"].startswith(PNG_SIGNATURE)
-            asked = await bot.ask("ask", {"question": "what is the toll in Jabla?"}, **MEMBER)
+            asked = await bot.ask("briefing ask", {"question": "what is the toll in Jabla?"}, **MEMBER)
             shown = json.dumps(asked)
             assert "Read as **/toll Jableh**" in shown and "48 killed" in shown
     finally:

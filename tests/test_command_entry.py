@@ -1,5 +1,6 @@
 """One entry command for everything (`/briefing toll …`, name configurable), the read commands still installable
-on their own, and `briefing manifest` printing the Slack manifest from the command table."""
+on their own, `briefing manifest` printing the Slack manifest from the command table, and Discord's command tree
+from the same table."""
 
 from __future__ import annotations
 
@@ -10,10 +11,15 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
+import discord
 import pytest
 import yaml
 
+from bot.discord.adapter import DiscordAdapter
+from briefings.service import Briefings
 from tests.fakes.slack import FakeSlack
+from tests.fakes_discord import FakeDiscord
+from tests.test_discord import embed_text, settings_for
 from tests.test_slack import MODERATOR, Bot, running, shown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -95,3 +101,35 @@ async def test_the_short_read_commands_still_answer(bot: Bot) -> None:
 async def test_the_entry_name_is_a_setting(sqlite_url: str, fake: FakeSlack) -> None:
     async with running(sqlite_url, fake, command="brf") as bot:
         assert "Jableh" in await answer(bot, "/brf toll Jabla")
+
+
+# ---- Discord: the same table makes the command tree
+
+
+@pytest.fixture
+async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
+    yield server
+    await server.close()
+
+
+async def test_discord_has_the_entry_group_under_its_configured_name(
+    discord_fake: FakeDiscord, sqlite_url: str
+) -> None:
+    settings = settings_for(sqlite_url).model_copy(update={"command": "brf"})
+    briefings = await Briefings.start(settings)
+    adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
+    try:
+        await adapter.start()
+        [put] = [c for c in discord_fake.calls if c.method == "PUT"]
+        names = {command["name"] for command in put.body}
+        assert "brf" in names and "briefing" not in names and "where" not in names and "toll" in names
+        shown = embed_text(await discord_fake.interact(discord_fake.command("brf where", {"place": "qardaha"})))
+        assert "Qardaha" in shown
+        assert "Jableh" in embed_text(await discord_fake.interact(discord_fake.command("toll", {"place": "Jabla"})))
+    finally:
+        await adapter.stop()
+        await briefings.close()

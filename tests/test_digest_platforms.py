@@ -160,7 +160,7 @@ class Platforms:
 
     async def subscribe_discord(self) -> Subscription:
         args = {"args": "subscribe 08:00 Asia/Damascus daily"}
-        shown = await self.discord_command("digest", args, **DISCORD_MODERATOR)
+        shown = await self.discord_command("briefing digest", args, **DISCORD_MODERATOR)
         assert "Digest subscribed" in shown, shown
         [subscription] = await self.digests.subscriptions(channel=f"discord:{CHANNEL_ID}")
         assert subscription.schedule == DAMASCUS

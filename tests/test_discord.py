@@ -121,14 +121,17 @@ async def test_commands_are_synced_to_the_guild_with_moderator_commands_hidden(b
     puts = [c for c in bot.fake.calls if c.method == "PUT"]
     assert [c.path for c in puts] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
     commands = {command["name"]: command for command in puts[0].body}
-    public = {"brief", "toll", "ask", "reactions", "timeline", "where", "sources", "whatchanged", "help", "situations"}
-    public |= {"history", "digest"}
+    short = {"brief", "toll", "reactions", "timeline"}
+    public = short | {"ask", "where", "sources", "whatchanged", "help", "situations", "history", "digest"}
     moderators = {"update", "add", "correct", "retract", "undo", "situation"}
-    assert set(commands) == public | moderators
+    assert set(commands) == {"briefing"} | short | moderators  # one entry group; the rest stays out of the way
+    entry = {sub["name"]: sub for sub in commands["briefing"]["options"]}
+    assert set(entry) == public and all(sub["type"] == 1 for sub in entry.values())
+    assert entry["where"]["options"][0]["autocomplete"] is True
     manage_messages = str(discord.Permissions(manage_messages=True).value)
     for name in moderators:
         assert str(commands[name]["default_member_permissions"]) == manage_messages, name
-    for name in public:
+    for name in short | {"briefing"}:
         assert commands[name].get("default_member_permissions") is None, name
     update = {option["name"]: option for option in commands["update"]["options"]}
     assert update["killed"]["type"] == 4 and update["killed"]["min_value"] == 0
@@ -148,15 +151,15 @@ async def test_read_commands_answer_ephemerally_from_the_seed(bot: Running) -> N
     assert "Death toll" in jableh and "Jableh" in jableh and "48 killed" in jableh
     assert "Turkey" in embed_text(await bot.ask("reactions", {"actor": "turkey"}))
     assert "Thu 6 Mar 2025" in embed_text(await bot.ask("timeline"))
-    assert "Latakia province" in embed_text(await bot.ask("where"))
-    assert "Qardaha" in embed_text(await bot.ask("where", {"place": "qardaha"}))
-    assert "Syrian Observatory for Human Rights" in embed_text(await bot.ask("sources"))
+    assert "Latakia province" in embed_text(await bot.ask("briefing where"))
+    assert "Qardaha" in embed_text(await bot.ask("briefing where", {"place": "qardaha"}))
+    assert "Syrian Observatory for Human Rights" in embed_text(await bot.ask("briefing sources"))
     brief = await bot.ask("brief")
     assert brief["data"]["flags"] == EPHEMERAL and "70" in embed_text(brief)
-    help_ = embed_text(await bot.ask("help"))
+    help_ = embed_text(await bot.ask("briefing help"))
     assert "/toll" in help_ and "/update" not in help_  # members see no moderator commands
-    assert "/update toll" in embed_text(await bot.ask("help", {"command": "update"}))
-    assert "[t1]" in embed_text(await bot.ask("history", {"id": "t1"}))
+    assert "/update toll" in embed_text(await bot.ask("briefing help", {"command": "update"}))
+    assert "[t1]" in embed_text(await bot.ask("briefing history", {"id": "t1"}))
     assert_no_pings(bot.fake)
 
 
@@ -169,7 +172,7 @@ async def test_autocomplete_matches_names_aliases_and_spellings(bot: Running) ->
         return [choice["value"] for choice in choices]
 
     assert (await complete("toll", "place", "Jab"))[0] == "Jableh"
-    assert (await complete("where", "place", "Lattakia"))[0] == "Latakia"
+    assert (await complete("briefing where", "place", "Lattakia"))[0] == "Latakia"
     assert (await complete("toll", "place", "qardah"))[0] == "Qardaha"
     assert "Jableh" in await complete("update", "place", "Jebla")
     assert "Turkey" in await complete("reactions", "actor", "turk")
@@ -217,7 +220,7 @@ async def test_a_moderator_updates_with_typed_options(bot: Running) -> None:
 
 
 async def test_the_share_button_posts_the_answer_to_the_channel(bot: Running) -> None:
-    answer = await bot.ask("sources", **MEMBER)
+    answer = await bot.ask("briefing sources", **MEMBER)
     message = bot.fake.message_for(answer)
     click = bot.fake.button(message, "briefing:share", **MEMBER)
     clicked = await bot.fake.interact(click)

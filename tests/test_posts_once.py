@@ -207,7 +207,7 @@ async def test_a_discord_digest_whose_answer_was_lost_is_posted_once(
 async def test_a_discord_share_whose_answer_was_lost_is_posted_once(
     discord_bot: DiscordAdapter, discord_fake: FakeDiscord
 ) -> None:
-    answer = await discord_fake.interact(discord_fake.command("sources", **MEMBER))
+    answer = await discord_fake.interact(discord_fake.command("briefing sources", **MEMBER))
     click = discord_fake.button(discord_fake.message_for(answer), "briefing:share", **MEMBER)
     discord_fake.lost_answers = 1
     clicked = await discord_fake.interact(click, timeout=10)

@@ -15,11 +15,12 @@ from discord import app_commands
 
 from bot.adapter import PostError, SetupError
 from bot.discord import render
-from bot.discord.commands import Choices, build
+from bot.discord.commands import Choices
 from bot.discord.complete import choices, matches
 from bot.discord.escape import inert
 from bot.discord.forms import ShareView, TollForm, field_label, share_buttons
 from bot.discord.text import command_text
+from bot.discord.tree import tree_commands
 from bot.settings import Settings
 from briefings import paging
 from briefings.access import Caller
@@ -92,7 +93,7 @@ class DiscordAdapter:
         )
         self.tree = app_commands.CommandTree(self.client)
         self.tree.error(self._on_command_error)
-        for command in build(self):
+        for command in tree_commands(self, settings.command):
             self.tree.add_command(command)
         self._connection: asyncio.Task[None] | None = None
 

@@ -12,12 +12,9 @@ import yaml
 
 import briefings.commands  # noqa: F401  (importing the commands fills the table)
 from bot.slack.entry import ASK
+from bot.surface import ENTRY, SHORT
 from briefings.commands.registry import COMMANDS
 
-ENTRY = "briefing"
-"""The entry command's default name (setting BRIEFING_COMMAND)."""
-SHORT = ("brief", "toll", "reactions", "timeline")
-"""Read commands also installable on their own."""
 REQUIRED_SCOPES = (
     "commands",
     "chat:write",

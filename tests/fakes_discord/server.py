@@ -369,24 +369,14 @@ class FakeDiscord:
         }
 
     def command(self, name: str, options: Json | None = None, **who: Any) -> Json:
-        """A slash command (type 2) with `options` as name -> value."""
-        data = {
-            "id": self.next_id(),
-            "name": name,
-            "type": 1,
-            "guild_id": GUILD_ID,
-            "options": [{"name": k, "type": _option_type(v), "value": v} for k, v in (options or {}).items()],
-        }
+        """A slash command (type 2) with `options` as name -> value; `briefing toll` is a group's subcommand."""
+        given = [{"name": k, "type": _option_type(v), "value": v} for k, v in (options or {}).items()]
+        data = {"id": self.next_id(), "name": name, "type": 1, "guild_id": GUILD_ID, **_nested(name, given)}
         return self.interaction(2, data, **who)
 
     def autocomplete(self, name: str, option: str, value: str, **who: Any) -> Json:
-        data = {
-            "id": self.next_id(),
-            "name": name,
-            "type": 1,
-            "guild_id": GUILD_ID,
-            "options": [{"name": option, "type": 3, "value": value, "focused": True}],
-        }
+        given = [{"name": option, "type": 3, "value": value, "focused": True}]
+        data = {"id": self.next_id(), "name": name, "type": 1, "guild_id": GUILD_ID, **_nested(name, given)}
         return self.interaction(4, data, **who)
 
     def button(self, message: Json, custom_id: str, **who: Any) -> Json:
@@ -415,6 +405,14 @@ class FakeDiscord:
         call: Call = await self.wait_for(lambda: next(iter(self.callbacks(interaction)), None), timeout)
         body: Json = call.body
         return body
+
+
+def _nested(name: str, options: list[Json]) -> Json:
+    """The interaction's name and options: `briefing toll` is the subcommand `toll` (option type 1) of `briefing`."""
+    group, _, sub = name.partition(" ")
+    if not sub:
+        return {"name": name, "options": options}
+    return {"name": group, "options": [{"name": sub, "type": 1, "options": options}]}
 
 
 def _option_type(value: Any) -> int:
