@@ -33,6 +33,7 @@ from tests.conftest import Ask
 SLUG = "syria-coast-2025-03"
 DAMASCUS = ZoneInfo("Asia/Damascus")
 LONDON = ZoneInfo("Europe/London")
+UTC_ZONE = ZoneInfo("UTC")
 MOD_SLACK = Caller("slack", "U0MOD", "slack:C1")
 # Tue 10 Jun 2025, 08:00 in London (BST) is 07:00Z
 SLOT = datetime(2025, 6, 10, 7, 0, tzinfo=UTC)
@@ -364,8 +365,8 @@ async def test_the_digest_covers_the_changes_since_the_previous_digest(
     clock.at = first_slot + MINUTE
     assert (await runner.tick(clock.at)).posted == 1
     first = poster.posts[0].changes
-    # a first digest covers the last 24 hours
-    assert first.startswith(f"\nSince {local_time(first_slot + MINUTE - DAY, DAMASCUS)}\n"), first
+    # a first digest covers the last 24 hours; its times are in the subscription's zone (UTC here)
+    assert first.startswith(f"\nSince {local_time(first_slot + MINUTE - DAY, UTC_ZONE)}\n"), first
     assert "A recent event" in first and "An old event" not in first
     assert "70 → 120" not in first
 
@@ -375,14 +376,14 @@ async def test_the_digest_covers_the_changes_since_the_previous_digest(
     clock.at = first_slot + DAY + MINUTE
     assert (await runner.tick(clock.at)).posted == 1
     second = poster.posts[1].changes
-    assert second.startswith(f"\nSince {local_time(first_slot + MINUTE, DAMASCUS)}\n"), second
+    assert second.startswith(f"\nSince {local_time(first_slot + MINUTE, UTC_ZONE)}\n"), second
     assert "killed 70 → 120" in second, second
     assert "A recent event" not in second
 
     clock.at = first_slot + 2 * DAY + MINUTE
     assert (await runner.tick(clock.at)).posted == 1
     third = poster.posts[2].changes
-    assert third.startswith(f"\nSince {local_time(first_slot + DAY + MINUTE, DAMASCUS)}\n"), third
+    assert third.startswith(f"\nSince {local_time(first_slot + DAY + MINUTE, UTC_ZONE)}\n"), third
     assert "70 → 120" not in third
     assert [p.run_key for p in poster.posts] == [marker(subscription, first_slot + n * DAY) for n in range(3)]
 
