@@ -313,13 +313,13 @@ async def test_the_next_digest_shows_the_update_made_between_slots(platforms: Pl
     assert second_discord.body["nonce"] == discord_key and second_discord.body["allowed_mentions"] == {"parse": []}
     assert len(p.slack_messages()) == 2 and len(p.discord.messages[CHANNEL_ID]) == 2
 
-    # the second digest covers exactly the time since the first was posted (not merely the last 24 hours)
-    zone = (await p.briefings.store.situation(slack_sub.slug)).zone
+    # the second digest covers exactly the time since the first was posted (not merely the last 24 hours), told in
+    # the subscription's own zone
     for subscription, slot, body in ((slack_sub, london[0], second_slack.params), (discord_sub, damascus[0], None)):
         posted_at = (await p.run_for(subscription, slot)).posted_at
         assert posted_at == slot + timedelta(minutes=1)
         shown = slack_text(body) if body is not None else discord_text(second_discord.body)
-        assert f"Since {local_time(posted_at, zone)}" in shown, shown
+        assert f"Since {local_time(posted_at, subscription.schedule.zone)}" in shown, shown
 
 
 # ---- 3. Slack's rate limit
