@@ -27,7 +27,7 @@ from bot.serve import Serving, serve
 from bot.settings import Settings
 from tests.conftest import SEEDS
 from tests.fakes.slack import SECRET, FakeSlack
-from tests.fakes_discord import GUILD_ID, FakeDiscord
+from tests.fakes_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
 from tests.test_slack import signed
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -255,6 +255,12 @@ async def test_discord_alone_is_ready_then_not_when_the_gateway_drops(
         await fake_discord.interact(fake_discord.command("toll", None, user_id="222"))
         text = (await get(serving, "/metrics")).text
         assert value(text, "briefing_commands_total", command="toll", platform="discord", outcome="answered") == 1
+        fake_discord.rate_limited = 1
+        answer = await fake_discord.interact(fake_discord.command("toll", None, user_id="222"))
+        await fake_discord.interact(fake_discord.button(fake_discord.message_for(answer), "briefing:share"))
+        assert len(fake_discord.messages[CHANNEL_ID]) == 1  # posted once, after waiting out the 429
+        text = (await get(serving, "/metrics")).text
+        assert value(text, "briefing_rate_limit_retries_total", platform="discord") == 1
         await fake_discord.close()
         body = await wait_status(serving, 503)
         assert body["ready"] is False and "discord" in body["not_ready"]
@@ -270,3 +276,19 @@ async def test_a_stopped_digest_clock_is_not_ready(fake_discord: FakeDiscord, sq
         body = await wait_status(serving, 503)
         assert body["not_ready"] == ["digest_clock"]
         assert "last tick" in body["checks"]["digest_clock"]["error"]
+
+
+def test_digest_outcomes_are_counted_from_each_tick() -> None:
+    from bot.metrics import Metrics
+    from briefings.digests.runner import TickReport
+
+    metrics = Metrics()
+    metrics.ticked(TickReport(posted=3, late=1, skipped=2, failed=1, retrying=1))
+    metrics.ticked(TickReport(posted=1))
+    body, content_type = metrics.exposition()
+    text = body.decode()
+    assert content_type.startswith("text/plain; version=0.0.4")
+    expected = {"posted": 3, "late": 1, "skipped": 2, "failed": 1, "retrying": 1}
+    for outcome, count in expected.items():
+        assert value(text, "briefing_digest_posts_total", outcome=outcome) == count, outcome
+    assert (value(text, "briefing_digest_clock_last_tick_timestamp_seconds") or 0) > time.time() - 60

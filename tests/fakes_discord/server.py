@@ -67,6 +67,8 @@ class FakeDiscord:
         self.lost_answers = 0
         """How many of the next channel message posts take effect and then answer HTTP 500 (the answer is lost)."""
         self.hang_ups = 0
+        self.rate_limited = 0
+        """How many of the next channel message posts answer HTTP 429 (not taken; retry after 50 ms)."""
         """How many of the next channel message posts take effect and then close the connection unanswered."""
         self._nonces: dict[tuple[str, str], Json] = {}
         self.bot = user(BOT_ID, "briefing-bot", bot=True)
@@ -168,6 +170,11 @@ class FakeDiscord:
             return self._error(401, "401: Unauthorized")
         parts = path.strip("/").split("/")
         route = (request.method, *parts)
+        if self.rate_limited and route[:2] == ("POST", "channels") and route[3:] == ("messages",):
+            self.rate_limited -= 1
+            limited = self._json({"message": "You are being rate limited.", "retry_after": 0.05, "global": False}, 429)
+            limited.headers["Via"] = "1.1 fake"  # what discord.py takes as Discord's own 429, not a proxy's
+            return limited
         if route == ("GET", "users", "@me"):
             return self._json(self.bot)
         if route == ("GET", "oauth2", "applications", "@me"):
