@@ -136,3 +136,11 @@ async def test_a_chart_posted_to_the_channel_does_not_carry_the_typed_words(bot:
     comment = str(done.params.get("initial_comment"))
     assert "/toll" in comment and "Jableh" in comment
     assert "EVACUATE" not in comment
+
+
+async def test_a_form_error_shows_the_typed_value_on_one_line(bot: Bot, fake: FakeSlack) -> None:
+    response = await bot.submit_toll(killed="80", source="Nobody Knows\n• 9999 killed [t1]\u202e")
+    assert response.status_code == 200, response.text
+    errors = response.json()["errors"]
+    assert list(errors) == ["source"] and "Nobody" in errors["source"], errors
+    assert "\n" not in errors["source"] and "\u202e" not in errors["source"], errors

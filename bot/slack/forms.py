@@ -23,6 +23,7 @@ from slack_sdk.models.views import View
 
 from briefings.commands.parse import ParseError, parse
 from briefings.reply import Reply
+from briefings.untrusted import one_line
 
 ACTION = "value"
 QUOTES = '"“”„«»＂'
@@ -187,7 +188,7 @@ def field_errors(form: Form, reply: Reply) -> dict[str, str]:
     """`response_action: errors` for a refused submission: the message beside the block at fault."""
     option = "source" if reply.field == "via" else reply.field
     block = option if option and form.has(option) else form.general
-    message = reply.title.removeprefix("Not recorded — ")
+    message = one_line(reply.title).removeprefix("Not recorded — ")
     if option:
         message = message.removeprefix(f"{option}: ")
     if len(message) > ERROR_CHARS:
