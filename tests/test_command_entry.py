@@ -80,7 +80,9 @@ async def answer(bot: Bot, text: str, user: str = "U0READER") -> str:
 
 async def test_the_entry_command_answers_every_command(bot: Bot) -> None:
     assert "Jableh" in await answer(bot, "/briefing toll Jabla")
-    assert "Commands" in await answer(bot, "/briefing")
+    listed = await answer(bot, "/briefing")
+    assert "Commands" in listed and "type each command after /briefing: /briefing where" in listed
+    assert "type each command after" not in await answer(bot, "/help")  # typed on its own, it needs no note
     assert "Turkey" in await answer(bot, "/briefing reactions turkey")
     assert "Recorded t" in await answer(bot, "/briefing update toll killed=75 source=SOHR", MODERATOR)
     assert "for moderators" in await answer(bot, "/briefing undo")

@@ -22,7 +22,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.settings import Settings
 from bot.slack import blocks, forms, once, posting
 from bot.slack.callers import Callers, group_ids
-from bot.slack.entry import ASK, core_text
+from bot.slack.entry import ASK, core_text, with_entry_note
 from bot.slack.errors import error_code
 from bot.slack.http import HttpServer
 from bot.slack.pages import fitted
@@ -242,6 +242,8 @@ class SlackAdapter:
                 )
                 return
             reply = job.result()
+            if text.startswith("/help"):
+                reply = with_entry_note(reply, str(body.get("command", "")), self.settings.command)
             pages = self._pages(reply, text)
             await ack(**pages[0])
             if len(pages) > 1:

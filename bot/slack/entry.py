@@ -4,6 +4,10 @@ typed, for the core to read as a mention's words are read."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from briefings.reply import Reply, Section, line
+
 ASK = "ask"
 
 
@@ -20,3 +24,11 @@ def core_text(command: str, text: str, entry: str) -> str:
     if name == ASK:
         return words or "/help"
     return f"/{name} {words}".strip()
+
+
+def with_entry_note(reply: Reply, command: str, entry: str) -> Reply:
+    """Help asked through the entry command says how to type the commands it lists: after the entry."""
+    if command.strip().lstrip("/").lower() != entry or not reply.ok:
+        return reply
+    note = line(f"On Slack, type each command after /{entry}: /{entry} where, /{entry} update toll …")
+    return replace(reply, sections=[*reply.sections, Section(None, [note])], renderings={})
