@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from common import SEEDS, machine, median, peak_rss_mb, postgres_available, postgres_database
 
 from briefings.access import Caller
-from briefings.answers import chart, digest
+from briefings.answers import changed, chart, digest
 from briefings.facts import Event, Toll
 from briefings.reply import Reply
 from briefings.service import Briefings
@@ -131,7 +131,8 @@ async def digest_text(briefings: Briefings, slug: str, now: datetime) -> Reply:
     """`Briefings.digest` without its chart (timed on its own: it is drawn in a worker thread)."""
     since = now - timedelta(hours=24)
     snapshot = await briefings.store.snapshot(slug)
-    return digest.answer(snapshot, await briefings.store.changes_since(slug, since), since, now)
+    found = await changed.gather(briefings.store, snapshot, since, slice(0, digest.SHOWN_AT_MOST))
+    return digest.answer(snapshot, found, now)
 
 
 async def draw_chart(briefings: Briefings, slug: str) -> Reply:

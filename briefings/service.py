@@ -15,7 +15,7 @@ from pathlib import Path
 from briefings import questions, replays
 from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
-from briefings.answers import chart, digest
+from briefings.answers import changed, chart, digest
 from briefings.commands import reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Context
@@ -101,9 +101,9 @@ class Briefings:
         now = now or self.clock()
         since = since or now - timedelta(hours=24)
         snapshot = await self.store.snapshot(slug)
-        revisions = await self.store.changes_since(slug, since)
-        reply = digest.answer(snapshot, revisions, since, now)
-        if any(isinstance(r.fact, Toll) and r.at > since for r in revisions):
+        found = await changed.gather(self.store, snapshot, since, slice(0, digest.SHOWN_AT_MOST))
+        reply = digest.answer(snapshot, found, now)
+        if any(isinstance(snapshot.facts[item.key], Toll) for item in found.items):
             # tolls changed: the toll over time goes with it (drawn in a worker thread, like every chart)
             reply.image = (await asyncio.to_thread(chart.answer, snapshot)).image
         return reply

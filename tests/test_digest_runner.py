@@ -366,7 +366,7 @@ async def test_the_digest_covers_the_changes_since_the_previous_digest(
     assert (await runner.tick(clock.at)).posted == 1
     first = poster.posts[0].changes
     # a first digest covers the last 24 hours; its times are in the subscription's zone (UTC here)
-    assert first.startswith(f"\nSince {local_time(first_slot + MINUTE - DAY, UTC_ZONE)}\n"), first
+    assert first.startswith(f"\nSince {local_time(first_slot + MINUTE - DAY, UTC_ZONE)}, by when reported"), first
     assert "A recent event" in first and "An old event" not in first
     assert "70 → 120" not in first
 
@@ -376,14 +376,14 @@ async def test_the_digest_covers_the_changes_since_the_previous_digest(
     clock.at = first_slot + DAY + MINUTE
     assert (await runner.tick(clock.at)).posted == 1
     second = poster.posts[1].changes
-    assert second.startswith(f"\nSince {local_time(first_slot + MINUTE, UTC_ZONE)}\n"), second
-    assert "killed 70 → 120" in second, second
+    assert second.startswith(f"\nSince {local_time(first_slot + MINUTE, UTC_ZONE)}, by when reported"), second
+    assert "killed at least 70 → 120 (+50)" in second, second
     assert "A recent event" not in second
 
     clock.at = first_slot + 2 * DAY + MINUTE
     assert (await runner.tick(clock.at)).posted == 1
     third = poster.posts[2].changes
-    assert third.startswith(f"\nSince {local_time(first_slot + DAY + MINUTE, UTC_ZONE)}\n"), third
+    assert third.startswith(f"\nSince {local_time(first_slot + DAY + MINUTE, UTC_ZONE)}, by when reported"), third
     assert "70 → 120" not in third
     assert [p.run_key for p in poster.posts] == [marker(subscription, first_slot + n * DAY) for n in range(3)]
 
@@ -403,7 +403,7 @@ async def test_a_channel_with_two_digests_a_day_gets_each_change_once(
     await accepted(ask, "/update toll killed=120 source=SOHR as_of=2025-03-08T18:00", MOD_SLACK)
     clock.at = morning + DAY + timedelta(hours=10) + MINUTE  # the evening digest shows the change
     assert (await runner.tick(clock.at)).posted == 1
-    assert "killed 70 → 120" in poster.posts[-1].changes
+    assert "killed at least 70 → 120" in poster.posts[-1].changes
 
     clock.at = morning + 2 * DAY
     preview = render(await briefings.handle("/digest preview", MOD_SLACK))

@@ -53,11 +53,16 @@ async def test_a_day_of_updates(ask: Ask) -> None:
 
     changed, text = await ask("/whatchanged since=1h")
     assert changed.ok
-    assert "killed 311 → 1,018 (+707)" in text
-    assert "first figure from this source here" in text
-    assert "Killings reported in Baniyas neighbourhoods" in text
-    assert "Condemns attacks on security forces" in text
+    # all of it was recorded in the last hour, for days long past: back-filled, each source's tolls as one line
+    assert "Recorded late, for earlier days" in text
+    assert "SOHR: killed at least 70 → 1,018 (+948)" in text and "3 reports · back-filled (recorded late) [t8]" in text
+    assert "Back-filled · Sat 8 Mar: Killings reported in Baniyas neighbourhoods" in text
     assert "t3 toll retracted by Ana (console:mod): Kidnapping figure not confirmed by any other source" in text
+    changed, text = await ask("/whatchanged since=2025-03-08T12:00")
+    assert changed.ok
+    assert "SOHR: killed 311 → 1,018 (+707)" in text
+    assert "SNHR: at least 152 civilians · as of Sat 8 Mar · first from this source [t5]" in text
+    assert "Condemns attacks on security forces" in text
 
     history, text = await ask("/history t5")
     assert history.ok

@@ -1,45 +1,46 @@
-"""`/brief`: the situation at a glance, in at most eight lines, every figure with its source."""
+"""`/brief`: the situation at a glance in six lines: the headline toll with its source and as-of, the three
+latest developments, and one line of counts with the commands that show each in full."""
 
 from __future__ import annotations
 
-import itertools
-
-from briefings.answers.common import cite, footer, sources_text
+from briefings.answers.changelines import fact_line
 from briefings.answers.headline import headline
-from briefings.answers.reactions import STANCE_WORDS
+from briefings.answers.short import clip
 from briefings.answers.timeline import items
-from briefings.facts import Fact, Measure, Reaction
-from briefings.reply import Reply, Section, b, line, u
+from briefings.facts import Event, Measure, Place, Reaction, Source, Toll
+from briefings.reply import Line, Reply, Section, b, line
 from briefings.snapshot import Snapshot
 
-LATEST_EVENTS = 3
+LATEST = 3
+MAX_CHARACTERS = 600
+TITLE_WIDTH, HEADLINE_WIDTH, DEVELOPMENT_WIDTH = 90, 200, 105
+
+
+def developments(snapshot: Snapshot, count: int = LATEST, width: int = DEVELOPMENT_WIDTH) -> list[Line]:
+    """The latest events and measures, newest first, one short line each (the date leads; no source repeated)."""
+    latest = items(snapshot)[-count:] if count else []
+    return [clip(fact_line(snapshot, key, fact, sourced=False), width) for key, fact in reversed(latest)]
+
+
+def counts(snapshot: Snapshot) -> Line:
+    """`More: 4 tolls /toll · 12 events /timeline · …`: what each command shows in full."""
+    parts = [
+        (len(snapshot.all(Toll)), "tolls", "/toll"),
+        (len(snapshot.all(Event)) + len(snapshot.all(Measure)), "events", "/timeline"),
+        (len(snapshot.all(Reaction)), "reactions", "/reactions"),
+        (len(snapshot.all(Place)), "places", "/where"),
+        (len(snapshot.all(Source)), "sources", "/sources"),
+    ]
+    shown = [f"{n:,} {what} {command}" for n, what, command in parts if n]
+    return line("More: " + " · ".join(shown) if shown else "Nothing recorded yet: /help")
 
 
 def answer(snapshot: Snapshot) -> Reply:
+    """At most six lines (title, toll, three developments, counts) and MAX_CHARACTERS in all."""
     situation = snapshot.situation
-    top = headline(snapshot)
-    lines = [line(b("Toll: "), *top.parts)]
-    used: list[Fact] = list(top.facts)
-    latest = itertools.islice(
-        ((k, f) for k, f in reversed(items(snapshot)) if not isinstance(f, Measure)), LATEST_EVENTS
-    )
-    for key, fact in latest:
-        lines.append(line(b(fact.when.human(with_year=False) + ": "), u(fact.text), *cite(snapshot, fact, None, key)))
-        used.append(fact)
-    measures = sorted(snapshot.all(Measure), key=lambda e: e[1].when.sort_key(), reverse=True)[:2]
-    if measures:
-        texts = "; ".join(m.text.rstrip(".") for _, m in measures)
-        keys = ", ".join(k for k, _ in measures)
-        who = sources_text(snapshot, dict.fromkeys(s for _, m in measures for s in m.sources))
-        lines.append(line(b("Measures: "), u(texts), ". (", u(who), f") [{keys}]"))
-        used += [m for _, m in measures]
-    reactions = sorted(snapshot.all(Reaction), key=lambda e: e[1].when.sort_key(), reverse=True)
-    if reactions:
-        seen: dict[str, str] = {}
-        for _, r in reactions:
-            seen.setdefault(r.actor, STANCE_WORDS.get(r.stance.value, r.stance.value))
-        said = "; ".join(f"{snapshot.name_of(a)} {s}" for a, s in list(seen.items())[:4])
-        more = f" (+{len(seen) - 4} more)" if len(seen) > 4 else ""
-        lines.append(line(b("Reactions: "), u(said), more, " — quotes and sources: /reactions"))
-    sections = [Section(None, [line(u(situation.description))] if situation.description else []), Section(None, lines)]
-    return Reply(f"{situation.title} — {situation.region}", sections, footer(snapshot, used))
+    title = clip(line(f"{situation.title} — {situation.region}"), TITLE_WIDTH).text
+    toll = clip(line(b("Toll: "), *headline(snapshot).parts), HEADLINE_WIDTH)
+    more = counts(snapshot)
+    room = MAX_CHARACTERS - len(title) - len(toll.text) - len(more.text) - 20  # bullets and blank lines
+    lines = developments(snapshot, width=min(DEVELOPMENT_WIDTH, room // LATEST))
+    return Reply(title, [Section(None, [toll, *lines])], more)

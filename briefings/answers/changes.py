@@ -1,4 +1,4 @@
-"""`/history ID` and `/whatchanged`: what was recorded, by whom, when and why; nothing is hidden."""
+"""`/history ID`, and the words every change list uses: who made a revision, what it changed, since when."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from typing import Any
 
 from briefings.answers.cards import fact_lines
 from briefings.answers.common import local_time
-from briefings.answers.latest import latest_tolls
-from briefings.answers.toll import WORDS, number
-from briefings.facts import Fact, Status, Toll
+from briefings.answers.toll import number
+from briefings.facts import Fact
 from briefings.reply import Line, Part, Reply, Section, b, line, u
 from briefings.snapshot import Snapshot
 from briefings.store import Revision
@@ -18,7 +17,6 @@ from briefings.store.store import encode
 from briefings.when import EARLIEST, check_year
 
 MAX_HISTORY = 12
-MAX_PER_SECTION = 10
 REFERENCE_FIELDS = {"sources", "place", "places", "actor", "actors", "by"}
 ACTIONS = {
     "load": "loaded",
@@ -122,91 +120,3 @@ def parse_since(text: str, now: datetime, snapshot: Snapshot) -> datetime:
         ) from None
     check_year(moment.date())
     return moment
-
-
-def toll_change(snapshot: Snapshot, key: str, toll: Toll) -> list[str]:
-    """How this claim moves its source's previous figures for the same place (`killed 70 → 120 (+50)`)."""
-    recorded = snapshot.recorded_at.get(key)
-    same = latest_tolls(snapshot).groups.get((toll.place, toll.sources[0]))
-    earlier = [
-        (k, t)
-        for k, t in same or []
-        if k != key and recorded is not None and snapshot.recorded_at.get(k, recorded) < recorded
-    ]
-    if not earlier:
-        return ["first figure from this source here"]
-    out = []
-    newest_first = [t for _, t in reversed(sorted(earlier, key=lambda e: e[1].as_of.sort_key()))]
-    for field in Toll.FIGURES:
-        new = getattr(toll, field)
-        old = next((v for t in newest_first if (v := getattr(t, field)) is not None), None)
-        if new is None or old is None:
-            continue
-        if isinstance(old, int) and isinstance(new, int):
-            delta = f" ({new - old:+,})" if new != old else " (unchanged)"
-            out.append(f"{WORDS[field]} {number(old)} → {number(new)}{delta}")
-    return out
-
-
-def whatchanged(snapshot: Snapshot, revisions: list[Revision], since: datetime, now: datetime) -> Reply:
-    zone = snapshot.situation.zone
-    title = f"What changed since {local_time(since, zone)}"
-    by_key: dict[str, list[Revision]] = {}
-    for revision in revisions:
-        by_key.setdefault(revision.key, []).append(revision)
-    groups: dict[str, list[Line]] = {}
-    loaded = 0
-    for key, revs in by_key.items():
-        before = [r for r in revs if r.at <= since]
-        after = [r for r in revs if r.at > since]
-        if not after:
-            continue
-        current = after[-1].fact
-        if not before and after[0].action == "load":
-            loaded += 1  # a situation file's facts are counted, not listed; what changed later is
-            before, after = after[:1], after[1:]
-            if not after:
-                continue
-        retracted = current.status is Status.retracted and (
-            not before or before[-1].fact.status is not Status.retracted
-        )
-        if not before and not retracted:
-            heading = "Tolls" if isinstance(current, Toll) else f"New {current.kind}s"
-        else:
-            heading = "Retracted" if retracted else "Corrections"
-        if len(groups.get(heading, [])) > MAX_PER_SECTION * 2:
-            continue  # that section is already cut short: nothing more of it is shown
-        if retracted:
-            reason = after[-1].reason
-            why: list[Part] = [": ", u(reason)] if reason else []
-            groups.setdefault("Retracted", []).append(
-                line(b(key), f" {current.kind} retracted by ", u(who(after[-1])), *why)
-            )
-            groups["Retracted"].append(line(u(current.label()), level=1))
-        elif not before:
-            card = fact_lines(snapshot, key, current)
-            groups.setdefault(heading, []).append(card[0])
-            if isinstance(current, Toll):
-                groups[heading] += [line(u(text), level=1) for text in toll_change(snapshot, key, current)]
-        else:
-            changes = differences(snapshot, before[-1].fact, current)
-            if not changes:
-                continue
-            last = after[-1]
-            why = [" · why: ", u(last.reason)] if last.reason else []
-            groups.setdefault("Corrections", []).append(
-                line(b(key), f" {ACTIONS.get(last.action, last.action)} by ", u(who(last)), *why)
-            )
-            groups["Corrections"] += [line(u(text), level=1) for text in changes]
-    order = ["Tolls", "New events", "New reactions", "New measures", "New claims", "Corrections", "Retracted"]
-    sections = []
-    for heading in sorted(groups, key=lambda h: order.index(h) if h in order else len(order)):
-        lines = groups[heading]
-        if len(lines) > MAX_PER_SECTION * 2:
-            lines = [*lines[: MAX_PER_SECTION * 2], line("… and more: narrow it with since=")]
-        sections.append(Section(heading, lines))
-    if loaded:
-        sections.append(Section(None, [line(f"{loaded} facts loaded from a situation file.")]))
-    if not sections:
-        sections.append(Section(None, [line("Nothing has changed since then.")]))
-    return Reply(title, sections, line(f"Up to {local_time(now, zone)} · /history ID for any fact"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from briefings.answers import changes
+from briefings.answers import changed, changes, whatchanged
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
 from briefings.commands.unexpected import unexpected
@@ -13,16 +13,18 @@ from briefings.reply import Reply, problem
 
 @command(
     "whatchanged",
-    "/whatchanged [since=24h|3d|yesterday|DATE|DATE THH:MM]",
-    "New tolls with their change, events, reactions, corrections and retractions since then.",
-    examples=("/whatchanged", "/whatchanged since=yesterday", "/whatchanged since=2025-03-08T08:00"),
+    "/whatchanged [since=24h|3d|yesterday|DATE|DATE THH:MM] [page=N]",
+    "What was reported since then (by as-of date), newest first: tolls as each source's net change, events, "
+    "reactions, corrections, retractions, and late entries for earlier days.",
+    examples=("/whatchanged", "/whatchanged since=yesterday", "/whatchanged since={day}T08:00 page=2"),
 )
 async def whatchanged_command(ctx: Context, request: Request) -> Reply:
-    if set(request.options) - {"since"}:
-        return problem("Usage: /whatchanged [since=...]", "For example since=24h, since=yesterday, since=2025-03-08")
-    extra = unexpected(request, "/whatchanged [since=...]", options=("since",)) if "since" in request.options else None
-    if extra is not None:
-        return extra
+    if set(request.options) - {"since", "page"}:
+        return problem("Usage: /whatchanged [since=...] [page=N]", "For example since=24h, since=yesterday, page=2")
+    if "since" in request.options:
+        extra = unexpected(request, "/whatchanged [since=...] [page=N]", options=("since", "page"))
+        if extra is not None:
+            return extra
     text = request.options.get("since") or request.rest
     snapshot = await ctx.snapshot()
     try:
@@ -31,5 +33,9 @@ async def whatchanged_command(ctx: Context, request: Request) -> Reply:
         return problem(f"since: {exc}")
     if since > ctx.now:
         return problem("since: that is in the future.")
-    revisions = await ctx.store.changes_since(ctx.slug, since)
-    return changes.whatchanged(snapshot, revisions, since, ctx.now)
+    page_text = request.options.get("page", "1").strip()
+    if not page_text.isdigit() or int(page_text) < 1:
+        return problem(f"page: '{page_text}' is not a page number (1, 2, 3 ...).")
+    page = int(page_text)
+    found = await changed.gather(ctx.store, snapshot, since, whatchanged.page_of(page))
+    return whatchanged.answer(snapshot, found, ctx.now, page)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from briefings.answers import digest
+from briefings.answers import changed, digest
 from briefings.answers.common import local_time
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
@@ -125,8 +125,9 @@ def next_line(upcoming: datetime, zone: ZoneInfo) -> Line:
 async def preview(ctx: Context, since: datetime | None, zone: ZoneInfo | None = None) -> Reply:
     """The digest as this channel would get it now, its times in the channel's subscription's zone if any."""
     start = since or ctx.now - timedelta(hours=24)
-    revisions = await ctx.store.changes_since(ctx.slug, start)
-    reply = digest.answer(await ctx.snapshot(), revisions, start, ctx.now)
+    snapshot = await ctx.snapshot()
+    found = await changed.gather(ctx.store, snapshot, start, slice(0, digest.SHOWN_AT_MOST))
+    reply = digest.answer(snapshot, found, ctx.now)
     return digest.in_zone(reply, start, ctx.now, zone) if zone is not None else reply
 
 
