@@ -61,7 +61,7 @@ async def test_a_day_of_updates(ask: Ask) -> None:
     changed, text = await ask("/whatchanged since=2025-03-08T12:00")
     assert changed.ok
     assert "SOHR: killed 311 → 1,018 (+707)" in text
-    assert "SNHR: at least 152 civilians · as of Sat 8 Mar · first from this source [t5]" in text
+    assert "SNHR: at least 152 civilians killed · as of Sat 8 Mar · first from this source [t5]" in text
     assert "Condemns attacks on security forces" in text
 
     history, text = await ask("/history t5")

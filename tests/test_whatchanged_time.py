@@ -23,7 +23,7 @@ REPLAY = [
     "/update toll killed=1311 source=SOHR as_of=2025-03-09T20:00",
     "/update toll killed=803 qualifier=“at least” source=SNHR as_of=2025-03-10",
     "/update toll civilians=111 source=OHCHR as_of=2025-03-11 note=“Verified so far”",
-    "/update toll civilians=1476 source=SOHR as_of=2025-03-13",
+    "/update toll civilians=1476 source=SOHR as_of=2025-03-13 confirm=yes",
 ]
 
 
@@ -50,12 +50,12 @@ async def test_since_is_reported_time_in_a_replay(ask: Ask) -> None:
         reply, lists[since] = await ask(f"/whatchanged since={since}")
         assert reply.ok, lists[since]
     assert len(set(lists.values())) == 3  # each start gives its own list
-    assert "SOHR: killed 1,018 → 1,311 (+293); civilians 745 → 1,476 (+731)" in lists["2025-03-09"]
+    assert "SOHR: killed 1,018 → 1,311 (+293); civilians killed 745 → 1,476 (+731)" in lists["2025-03-09"]
     assert "SNHR: at least 803 killed · as of Mon 10 Mar · first from this source" in lists["2025-03-09"]
-    assert "OHCHR: 111 civilians · as of Tue 11 Mar · first from this source" in lists["2025-03-11"]
+    assert "OHCHR: 111 civilians killed · as of Tue 11 Mar · first from this source" in lists["2025-03-11"]
     assert "SNHR: at least 803 killed" not in lists["2025-03-11"].split("Recorded late")[0]
     news = lists["2025-03-12"].split("Recorded late")[0]
-    assert "SOHR: civilians 745 → 1,476 (+731) · as of Thu 13 Mar" in news
+    assert "SOHR: civilians killed 745 → 1,476 (+731) · as of Thu 13 Mar" in news
     assert "OHCHR" not in news and "1,311" not in news
     assert "by reported time (as of), of what was recorded since" in lists["2025-03-12"]
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from briefings.answers.latest import series_of
 from briefings.facts import Fact, Sourced, Status, Toll
 from briefings.snapshot import Snapshot, fact_order
 from briefings.store import Revision, Store
@@ -82,7 +83,7 @@ def work_out(snapshot: Snapshot, since: datetime, loaded: set[str]) -> Changes:
         end = reported_end(when, snapshot)
         late = end <= since
         if isinstance(fact, Toll):
-            groups.setdefault((fact.place, fact.sources[0], late), []).append(key)
+            groups.setdefault((fact.place, series_of(snapshot, fact.sources[0]), late), []).append(key)
         else:
             items.append(Item(LATE if late else f"New {fact.kind}s", end, [key]))
     for (_, _, late), keys in groups.items():

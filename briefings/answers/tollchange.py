@@ -5,8 +5,9 @@ is back-filled: it changes no current figure and is never shown as a rise or a f
 from __future__ import annotations
 
 from briefings.answers.changed import LATE, Item
-from briefings.answers.latest import latest_tolls, rank
-from briefings.answers.toll import WORDS, number
+from briefings.answers.figures import label as category_label
+from briefings.answers.latest import latest_tolls, rank, series_of
+from briefings.answers.toll import number
 from briefings.facts import Toll
 from briefings.reply import Line, Span, b, line, u
 from briefings.snapshot import Snapshot
@@ -19,31 +20,31 @@ def toll_line(snapshot: Snapshot, item: Item) -> Line:
     newest = snapshot.facts[item.key]
     assert isinstance(newest, Toll)
     chosen = [(k, t) for k in item.keys if isinstance(t := snapshot.facts[k], Toll)]
-    group = latest_tolls(snapshot).groups.get((newest.place, newest.sources[0]), [])
+    series = series_of(snapshot, newest.sources[0])
+    group = latest_tolls(snapshot).groups.get((newest.place, series), [])
     others = [(k, t) for k, t in group if k not in item.keys]
-    label = snapshot.source_label(newest.sources[0]) + (f", {snapshot.name_of(newest.place)}" if newest.place else "")
+    label = snapshot.source_label(series) + (f", {snapshot.name_of(newest.place)}" if newest.place else "")
     moves: list[str] = []
     kept: list[str] = []
-    for category in Toll.FIGURES:
-        giving = [e for e in chosen if getattr(e[1], category) is not None]
-        if not giving:
-            continue
+    for category in dict.fromkeys(name for _, toll in chosen for name in toll.given()):
+        giving = [e for e in chosen if e[1].value(category) is not None]
         latest = max(giving, key=lambda e: rank(snapshot, e))
-        toll, new, word = latest[1], getattr(latest[1], category), WORDS.get(category, category)
+        toll, new, word = latest[1], latest[1].value(category), category_label(snapshot, category)
+        assert new is not None
         here = rank(snapshot, latest)
-        before = [e for e in others if getattr(e[1], category) is not None]
+        before = [e for e in others if e[1].value(category) is not None]
         later = [e for e in before if rank(snapshot, e) > here]
         if later:
             top = max(later, key=lambda e: rank(snapshot, e))[1]
             kept.append(
                 f"{_figure(toll, new)} {word} as of {toll.as_of.human(with_year=False)}; "
-                f"its latest stays {_figure(top, getattr(top, category))} ({top.as_of.human(with_year=False)})"
+                f"its latest stays {_figure(top, top.value(category) or 0)} ({top.as_of.human(with_year=False)})"
             )
             continue
         earlier = [e for e in before if rank(snapshot, e) < here]
         if earlier:
             base = max(earlier, key=lambda e: rank(snapshot, e))[1]
-            old = getattr(base, category)
+            old = base.value(category) or 0
             delta = f" ({new - old:+,})" if isinstance(new, int) and isinstance(old, int) and new != old else ""
             moves.append(f"{word} {_figure(base, old)} → {_figure(toll, new)}{delta}")
         else:
