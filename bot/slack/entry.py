@@ -1,5 +1,5 @@
-"""Slash commands as the core reads them: `/briefing toll jableh` (the entry command) and `/toll jableh` (a
-command installed on its own) are both `/toll jableh`; `/ask …` and `/briefing ask …` pass the question on as
+"""Slash commands as the core reads them: `/briefing toll harbour` (the entry command) and `/toll harbour` (a
+command installed on its own) are both `/toll harbour`; `/ask …` and `/briefing ask …` pass the question on as
 typed, for the core to read as a mention's words are read."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The Slack app manifest, generated from the command table (`briefing manifest`), so it can never drift.
 
-One entry command answers everything (`/briefing toll jableh`, `/briefing update toll …`); the read commands
+One entry command answers everything (`/briefing toll harbour`, `/briefing update toll …`); the read commands
 people know (`/toll`, `/reactions`, `/timeline`, `/brief`) are also declared on their own unless left out."""
 
 from __future__ import annotations
