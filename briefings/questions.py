@@ -187,9 +187,12 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
     actor_name = snapshot.actors.name(actor) if actor else None
     if _has(words, CHART_WORDS) or "over time" in flat:
         return Request("toll", ["chart", *([place_name] if place_name else [])])
-    if (_has(words, NEW_WORDS) or found.since) and place_name:  # what is new about one place: that place
+    new = bool(words & (NEW_WORDS - {"since"})) or found.since is not None  # "since Assad fell" is not a time
+    if new and found.since is None and words & {"latest", "updated"} and _has(words, TOLL_WORDS):
+        return Request("toll", [place_name] if place_name else [])  # "the latest death toll"
+    if new and place_name:  # what is new about one place: that place
         return Request("toll" if _has(words, TOLL_WORDS) or "how many" in flat else "where", [place_name])
-    if _has(words, NEW_WORDS) or found.since:
+    if new:
         return Request("whatchanged", options={"since": found.since} if found.since else {})
     if _has(words, SAY_WORDS):
         return Request("reactions", [actor_name] if actor_name else [])

@@ -35,7 +35,12 @@ def read(text: str, index: Index, skip: frozenset[str] = frozenset()) -> Query:
     """The topic words of `text` (no stop words, none of `skip`), each matched to the index's terms."""
     query = Query()
     vocabulary: list[str] | None = None
-    for word in words(text):
+    typed = words(text)
+    for i, word in enumerate(typed):
+        if i + 1 < len(typed) and term(word + typed[i + 1]) in index.postings:
+            word = word + typed[i + 1]  # "air strikes" where the facts say "airstrikes"
+        elif i > 0 and term(typed[i - 1] + word) in index.postings:
+            continue  # the second half of a word joined above
         if word in STOP or word in QUESTION_WORDS or word in skip or word in query.topic:
             continue
         query.topic.append(word)

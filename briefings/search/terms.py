@@ -18,7 +18,7 @@ STOP = word_set(
     "them it its this that these those me us we you i my our your please tell show give can could would "
     "will should so far yet now just also still as with into than then out up over if not no yes some all "
     "more most very ever know known recorded record happen happened happening going get got make made say "
-    "said says take taken took thing things something anyone anybody someone somebody whether tell told "
+    "said says take taken took place thing things something anyone anybody someone somebody whether tell told "
     "hear heard"
 )
 """Words that carry no topic of their own."""
@@ -39,6 +39,8 @@ _GROUPS = (
     "condemn denounce",
     "investigate investigation inquiry probe",
     "ceasefire truce",
+    "violent violence worst deadliest bloodiest",
+    "ouster oust fall fell toppled overthrow overthrown",
     "reinforcement reinforce troops",
     "clash fight fighting battle combat",
     "government authority authorities official officials",

@@ -20,7 +20,7 @@ from briefings.snapshot import Snapshot
 TYPO = 80.0
 _AFTER_PLACE = word_set("in at near around inside outside")
 _NOT_PLACES = word_set(
-    "total all general particular response fact detail details recent past last whole area areas city "
+    "place total all general particular response fact detail details recent past last whole area areas city "
     "cities region town towns village villages country province provinces clashes fighting violence"
 )
 _SAID = re.compile(r"\b(?:did|does|do|has|have|had)\s+(?:the\s+)?([a-z0-9 ]+?)\s+(?:say|said|react|respond|comment)")
@@ -71,7 +71,7 @@ def understand(text: str, snapshot: Snapshot, now: datetime | None = None) -> Un
         return Understood(reply=unplaced, text=fixed)
     if request is not None:
         return Understood(request=request, text=fixed)
-    yes_no = fixed.split()[0] in questions.AUXILIARIES if fixed.split() else False
+    yes_no = bool(fixed.split()) and fixed.split()[0] in questions.AUXILIARIES | {"any", "anyone", "anybody"}
     found = answer.search(snapshot, fixed, yes_no=yes_no)
     return Understood(reply=found or questions.not_understood(text, snapshot), text=fixed)
 
