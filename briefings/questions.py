@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from briefings.answers.timeline import DayError, items, parse_day
 from briefings.commands.parse import Request
@@ -136,12 +136,16 @@ def _day_phrases(words: list[str]) -> list[tuple[int, int, str]]:
     return out
 
 
+def _latest_day(snapshot: Snapshot) -> date | None:
+    """The latest day of the timeline (worked out once per snapshot: questions ask for it often)."""
+    return max((f.when.day for _, f in items(snapshot)), default=None)
+
+
 def _find_day(found: Found, snapshot: Snapshot, now: datetime) -> None:
     """A day (for /timeline) or a starting point (`since ...`, for /whatchanged)."""
     words = found.words
     local = now.astimezone(snapshot.situation.zone).date()
-    entries = items(snapshot)
-    latest = max((f.when.day for _, f in entries), default=local)
+    latest = snapshot.derived("latest_day", _latest_day) or local
     text = " ".join(words)
     hours = re.search(r"\b(?:last|past) (\d+|few|couple of) (hour|hours|day|days)\b", text)
     if hours:

@@ -73,6 +73,9 @@ def named(snapshot: Snapshot, key: str) -> list[Hit]:
     assert isinstance(entity, Place | Actor | Source)
     index = index_of(snapshot)
     out: dict[str, Hit] = {}
+    for ref in index.referring(key) if not isinstance(entity, Source) else ():
+        if key not in getattr(snapshot.facts[ref], "sources", ()):
+            out[ref] = Hit(ref, 0.0, frozenset())  # names it as its subject or place
     for spelling in [entity.name, *entity.aliases]:
         query = read(spelling, index)
         if query.terms and not query.unknown:
@@ -85,9 +88,7 @@ def named(snapshot: Snapshot, key: str) -> list[Hit]:
 
 def _mentions(fact: Sourced, key: str, spelling: str) -> bool:
     from briefings.names import normalize
-    from briefings.search.documents import own_text, refers_to
+    from briefings.search.documents import own_text
 
-    if key in refers_to(fact) and key not in fact.sources:
-        return True
     flat = f" {normalize(' '.join(own_text(fact)))} "
     return f" {normalize(spelling)} " in flat

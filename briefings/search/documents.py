@@ -27,7 +27,7 @@ def _named(snapshot: Snapshot, key: str | None) -> list[str]:
 
 
 def refers_to(fact: Fact) -> list[str]:
-    """The ids of the places, actors and sources a fact names."""
+    """The ids of the places, actors and sources a fact names (its sources included)."""
     keys: list[str] = list(getattr(fact, "sources", []))
     if isinstance(fact, Toll) and fact.place:
         keys.append(fact.place)
@@ -66,5 +66,6 @@ def own_text(fact: Fact) -> list[str]:
 
 def text_of(snapshot: Snapshot, fact: Fact) -> str:
     """Everything the index reads of one fact, as one text."""
-    named: Iterable[str] = (name for key in refers_to(fact) for name in _named(snapshot, key))
+    keys = [k for k in refers_to(fact) if k not in getattr(fact, "sources", ())]  # what it is about, not who said it
+    named: Iterable[str] = (name for key in keys for name in _named(snapshot, key))
     return " ".join([*own_text(fact), *named])

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from dataclasses import dataclass, field
 
 from briefings.facts import Actor, Fact, Place, Source, Status
-from briefings.search.documents import text_of
+from briefings.search.documents import refers_to, text_of
 from briefings.search.terms import terms
 from briefings.snapshot import Snapshot
 
@@ -25,6 +26,17 @@ class Hit:
     """The query terms this fact contains."""
 
 
+REF = "@"
+"""Postings under `@` + an id list the facts that refer to that place, actor or source (not counted as words)."""
+
+
+def counted(snapshot: Snapshot, fact: Fact) -> Counter[str]:
+    """A fact's index terms with their counts, and one `@id` entry per place, actor or source it refers to."""
+    counts = Counter(terms(text_of(snapshot, fact)))
+    counts.update(REF + key for key in set(refers_to(fact)))
+    return counts
+
+
 @dataclass
 class Index:
     """term -> {fact id: count}; each fact's terms and length. Shared by every answer of one snapshot."""
@@ -38,7 +50,7 @@ class Index:
         index = cls()
         for key, fact in snapshot.facts.items():
             if fact.status is not Status.retracted:
-                index._add(key, Counter(terms(text_of(snapshot, fact))), copy=False)
+                index._add(key, counted(snapshot, fact), copy=False)
         return index
 
     def _add(self, key: str, counts: Counter[str], copy: bool) -> None:
@@ -47,7 +59,7 @@ class Index:
             posting = {} if posting is None else (dict(posting) if copy else posting)
             posting[key] = count
             self.postings[word] = posting
-        self.lengths[key] = sum(counts.values())
+        self.lengths[key] = sum(c for w, c in counts.items() if not w.startswith(REF))
         self.total += self.lengths[key]
 
     def _remove(self, key: str, old: list[str]) -> None:
@@ -68,13 +80,17 @@ class Index:
         for key, fact in changed.items():
             if key in index.lengths:
                 before = old.facts[key]
-                index._remove(key, terms(text_of(old, before)))
+                index._remove(key, list(counted(old, before)))
             if fact.status is not Status.retracted:
-                index._add(key, Counter(terms(text_of(new, fact))), copy=True)
+                index._add(key, counted(new, fact), copy=True)
         return index
 
     def vocabulary(self) -> list[str]:
-        return list(self.postings)
+        return [w for w in self.postings if not w.startswith(REF)]
+
+    def referring(self, key: str) -> list[str]:
+        """The facts that refer to one place, actor or source (as their subject, place or source)."""
+        return list(self.postings.get(REF + key, ()))
 
     def idf(self, word: str) -> float:
         count = len(self.postings.get(word, ()))
@@ -97,7 +113,7 @@ class Index:
                 norm = count + K1 * (1 - B + B * self.lengths[key] / average)
                 scores[key] = scores.get(key, 0.0) + weight * count * (K1 + 1) / norm
                 matched.setdefault(key, set()).add(word)
-        ranked = sorted(scores, key=lambda k: (-len(matched[k]), -scores[k]))[:limit]
+        ranked = heapq.nsmallest(limit, scores, key=lambda k: (-len(matched[k]), -scores[k]))
         return [Hit(k, scores[k], frozenset(matched[k])) for k in ranked]
 
 
