@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import sys
 import traceback
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -114,37 +112,20 @@ async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _export(briefings: Briefings, args: argparse.Namespace) -> int:
-    from briefings.store.store import encode
+    from briefings.exports import claims, tables, whole
 
     slug = args.situation or await briefings.situation_for("console")
-    situation = await briefings.store.situation(slug)
+    if args.format == "json":
+        sys.stdout.write(whole.dumps(await whole.situation_json(briefings.store, slug)))
+        return 0
     snapshot = await briefings.store.snapshot(slug)
-    history = await briefings.store.revisions_since(slug, datetime.min.replace(tzinfo=UTC))
-    facts = []
-    for key, fact in snapshot.facts.items():
-        facts.append(
-            {
-                "id": key,
-                "kind": fact.kind,
-                "current": encode(fact),
-                "history": [
-                    {
-                        "number": r.number,
-                        "at": r.at.isoformat(),
-                        "author": r.author,
-                        "action": r.action,
-                        "reason": r.reason,
-                        "data": encode(r.fact),
-                    }
-                    for r in history
-                    if r.key == key
-                ],
-            }
-        )
-    json.dump(
-        {"situation": situation.model_dump(mode="json"), "facts": facts}, sys.stdout, indent=2, ensure_ascii=False
-    )
-    print()
+    tables_by_format = {
+        "hxl": claims.claims_csv,
+        "hxl-latest": claims.latest_csv,
+        "acled": tables.acled_csv,
+        "ucdp": tables.ucdp_csv,
+    }
+    sys.stdout.write(tables_by_format[args.format](snapshot))
     return 0
 
 
@@ -164,7 +145,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("text", help='the command, e.g. "/toll" or "/whatchanged since=yesterday"')
     p.set_defaults(run=_ask)
     p = sub.add_parser("serve", help="serve Slack and/or Discord (whichever has credentials) with the scheduler")
-    p.add_argument("platform", nargs="?", choices=["slack", "discord"], help="serve only this platform")
+    p.add_argument(
+        "platform",
+        nargs="?",
+        choices=["slack", "discord", "web"],
+        help="serve only this platform (web: only the situations' web pages, feeds and exports, with health)",
+    )
     p.set_defaults(run=None)
     p = sub.add_parser("manifest", help="print the Slack app manifest, generated from the command table")
     p.add_argument("--host", default="YOUR-HOST", help="the public host of `briefing serve` (default: YOUR-HOST)")
@@ -181,8 +167,15 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true", help="only validate and show what would change")
     p.add_argument("--merge", action="store_true", help="apply the file to its existing situation as revisions")
     p.set_defaults(run=_load)
-    p = sub.add_parser("export", help="the whole situation, history included, as JSON")
+    p = sub.add_parser("export", help="the situation as JSON (history included) or as CSV tables (docs/exports.md)")
     p.add_argument("--situation", help="slug (default: the console's current situation)")
+    p.add_argument(
+        "--format",
+        choices=["json", "hxl", "hxl-latest", "acled", "ucdp"],
+        default="json",
+        help="json (default), hxl: every toll claim, hxl-latest: latest per source and place, acled: events, "
+        "ucdp: tolls",
+    )
     p.set_defaults(run=_export)
     return top
 

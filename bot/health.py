@@ -116,8 +116,17 @@ class Health:
 class HealthServer:
     """The small listener for health and metrics when Slack is not served over HTTP."""
 
-    def __init__(self, health: Health, host: str, port: int, guard: ConnectionGuard | None = None) -> None:
+    def __init__(
+        self,
+        health: Health,
+        host: str,
+        port: int,
+        guard: ConnectionGuard | None = None,
+        routes: Sequence[web.RouteDef] = (),
+    ) -> None:
         self.health, self.host, self.requested_port = health, host, port
+        self.routes = list(routes)
+        """Served beside health and metrics (the situations' web pages)."""
         self.guard = guard or ConnectionGuard()
         """Bounds slow clients' read time and the number of open connections, as on Slack's endpoint."""
         self.port: int | None = None
@@ -126,7 +135,7 @@ class HealthServer:
 
     async def start(self) -> None:
         app = web.Application(middlewares=[self.guard.middleware])
-        app.add_routes(self.health.routes())
+        app.add_routes(self.health.routes() + self.routes)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         self._listener = await listen(self.guard, self._runner, self.host, self.requested_port)

@@ -17,6 +17,7 @@ from bot.health import Health, HealthServer
 from bot.metrics import LogWatch, Metrics
 from bot.scheduler import DigestClock
 from bot.settings import Settings
+from bot.web.server import WebPages
 from briefings.digests.runner import DigestRunner
 from briefings.service import Briefings
 
@@ -68,7 +69,12 @@ class Serving:
     metrics: Metrics
     health: Health
     health_server: HealthServer | None = None
+    web: WebPages = field(init=False)
+    """The situations' read-only web pages, feeds and exports, served beside health."""
     undo: list[Callable[[], None]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.web = WebPages(self.briefings)
 
     @property
     def health_port(self) -> int | None:
@@ -97,7 +103,7 @@ def _observe(serving: Serving, settings: Settings) -> None:
                     handler.listeners.append(lambda: metrics.rate_limit_retry("slack"))
             routes = getattr(adapter, "routes", None)
             if isinstance(routes, list) and not settings.slack_app_token:
-                routes.extend(serving.health.routes())
+                routes.extend(serving.health.routes() + serving.web.routes())
                 beside_slack = True
         if adapter.platform == "discord":
             watch = LogWatch(DISCORD_RETRY, lambda: metrics.rate_limit_retry("discord"))
@@ -106,7 +112,9 @@ def _observe(serving: Serving, settings: Settings) -> None:
             serving.undo.append(functools.partial(discord_http.removeFilter, watch))
     if not beside_slack:
         guard = ConnectionGuard.configured(settings)
-        serving.health_server = HealthServer(serving.health, settings.host, settings.health_port, guard)
+        serving.health_server = HealthServer(
+            serving.health, settings.host, settings.health_port, guard, serving.web.routes()
+        )
 
 
 async def serve(
@@ -117,7 +125,7 @@ async def serve(
     ready: Callable[[Serving], None] | None = None,
 ) -> int:
     """Serves until SIGINT/SIGTERM (or `stop` is set); `ready` is called once everything is up."""
-    if not platforms(settings, only):
+    if only != "web" and not platforms(settings, only):
         raise SetupError(nothing_to_serve(only))
     briefings = await open_briefings(settings)
     adapters = adapters_for(briefings, settings, only)

@@ -142,3 +142,14 @@ requests = Table(
     Column("result", Text),
 )
 """Moderators' requests already taken (a hash of the platform's request id): a request seen again changes nothing."""
+
+web_access = Table(
+    "web_access",
+    metadata,
+    Column("situation_id", ForeignKey("situations.id"), primary_key=True),
+    Column("public", Boolean, nullable=False),
+    Column("token_hash", String(64)),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)
+"""Who may read a situation's web page and feeds: everyone, or whoever has its secret link (only its hash kept)."""
