@@ -40,7 +40,7 @@ class Rendered:
             # a secret link's answers are for its holder only: no shared cache may keep them
             "Cache-Control": "public, no-cache" if public else "private, no-cache",
             "X-Content-Type-Options": "nosniff",
-            "Content-Security-Policy": "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; "
+            "Content-Security-Policy": "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; "
             "form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
             "Referrer-Policy": "no-referrer",
         }
