@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import heapq
 import re
-from datetime import date
 
-from briefings.answers.common import footer, when_of
+from briefings.answers.common import footer
 from briefings.facts import Actor, Claim, Fact, Place, Reaction, Source
 from briefings.names import normalize
 from briefings.reply import Line, Reply, Section, b, line, u
@@ -61,9 +60,14 @@ def _about(snapshot: Snapshot, key: str) -> tuple[list[Section], list[Fact]]:
         groups.append(("Claims by " + entity.name, [k for k, c in snapshot.all(Claim) if c.actor == key]))
     if isinstance(entity, Source):
         cited = index_of(snapshot).referring(key)  # a source's id is only ever referred to as a source
-        newest = heapq.nlargest(SHOWN, cited, key=lambda k: _when(snapshot, k))
+        newest = heapq.nlargest(SHOWN, cited, key=lambda k: (snapshot.recorded_at.get(k), fact_order(k)))
         shown_first = set(newest)
-        groups.append(("Reported by " + entity.name, newest + [k for k in cited if k not in shown_first]))
+        groups.append(
+            (
+                "Reported by " + entity.name + ", latest recorded first",
+                newest + [k for k in cited if k not in shown_first],
+            )
+        )
     shown = {k for _, keys in groups for k in keys}
     groups.append(("Facts naming " + entity.name, [h.key for h in named(snapshot, key) if h.key not in shown]))
     used: list[Fact] = []
@@ -77,12 +81,6 @@ def _about(snapshot: Snapshot, key: str) -> tuple[list[Section], list[Fact]]:
     if len(sections) == 1:
         sections[0].lines.append(line("Nothing else is recorded about ", u(entity.name), " yet."))
     return sections, used
-
-
-def _when(snapshot: Snapshot, key: str) -> tuple[tuple[date, int, int], tuple[str, int]]:
-    """Newest first: by when it happened or was counted, then by id."""
-    when = when_of(snapshot.facts[key])
-    return (when.sort_key() if when else (date.min, 0, 0), fact_order(key))
 
 
 def _same_name(snapshot: Snapshot, entity: Actor | Source | Place) -> list[Line]:
