@@ -104,7 +104,13 @@ async def test_reactions_lists_every_actor(ask: Ask) -> None:
     reply, text = await ask("/reactions")
     assert reply.ok
     headings = [s.heading for s in reply.sections]
-    assert headings == ["Mustafa Kneifati", "Alawite Islamic Council in Syria", "Saudi Arabia", "Turkey"]
+    assert headings == [
+        "Mustafa Kneifati",
+        "Alawite Islamic Council in Syria",
+        "Saudi Arabia",
+        "Turkey",
+        "Claims no one is named for",
+    ]
     for key in ("r1", "r2", "r3", "r4", "r5", "r6"):
         assert f"[{key}]" in text
     assert '"a well-planned and premeditated attack"' in text

@@ -49,6 +49,8 @@ async def test_claims_without_an_actor_are_reachable(ask: Ask) -> None:
     assert reply.ok and "c3" in ids(text) and "Unattributed" in text
     reply, text = await ask("were these the most violent clashes?")
     assert "c4" in ids(text)
+    reply, text = await ask("/reactions")
+    assert {"c3", "c4"} <= ids(text) and "Claims no one is named for" in text
 
 
 async def test_who_is_answers_what_is_recorded_about_them(ask: Ask) -> None:

@@ -44,8 +44,10 @@ def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
             sections += part
             used += facts
         return Reply(f"{title}: {names}", sections, footer(snapshot, used))
+    unattributed = [(k, c) for k, c in snapshot.all(Claim) if not c.actor]
+    loose = [Section("Claims no one is named for", [claim_line(snapshot, k, c) for k, c in unattributed])]
     if not reactions:
-        return Reply(title, [Section(None, [line("No reactions recorded yet.")])])
+        return Reply(title, [Section(None, [line("No reactions recorded yet.")]), *loose[: len(unattributed)]])
     by_actor: dict[str, list[tuple[str, Reaction]]] = {}
     for key, reaction in _newest_first(reactions):
         by_actor.setdefault(reaction.actor, []).append((key, reaction))
@@ -53,7 +55,10 @@ def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
         Section(snapshot.name_of(actor), [ln for k, r in entries for ln in reaction_line(snapshot, k, r)])
         for actor, entries in by_actor.items()
     ]
-    return Reply(title, sections, footer(snapshot, [r for _, r in reactions], "/reactions ACTOR for one"))
+    if unattributed:
+        sections += loose
+    used = [*(r for _, r in reactions), *(c for _, c in unattributed)]
+    return Reply(title, sections, footer(snapshot, used, "/reactions ACTOR for one"))
 
 
 def _one_actor(
