@@ -20,7 +20,6 @@ from briefings.commands import reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Context
 from briefings.facts import Toll
-from briefings.loader import load_file
 from briefings.reply import Outcome, Reply, Section, line, problem, u
 from briefings.search.understand import Understood, understand
 from briefings.settings import CoreSettings
@@ -38,6 +37,8 @@ async def load_seeds(store: Store, folder: Path) -> list[str]:
     """On a fresh database, imports every situation file in `folder`; returns the slugs loaded."""
     if await store.has_situations():
         return []
+    from briefings.loader import load_file  # only a fresh database needs the file loader (and YAML)
+
     loaded = []
     for path in sorted(p for p in folder.glob("*") if p.suffix in SUFFIXES):
         file = load_file(path)

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, String, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
@@ -15,12 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import aliased
 
 from briefings.facts import FACT_KINDS, KIND_BY_PREFIX, Fact, Situation
-from briefings.loader import SituationFile
 from briefings.snapshot import Snapshot
 from briefings.store.database import WRITE, create_engine, migrate
 from briefings.store.quick import QuickReader, Unavailable
 from briefings.store.schema import channels, facts, revisions, situations
 from briefings.store.upsert import dialect_insert
+
+if TYPE_CHECKING:  # the file loader (and YAML) is loaded only by what imports files
+    from briefings.loader import SituationFile
 
 
 class NotFound(LookupError):
