@@ -135,6 +135,8 @@ class NameIndex:
         """Every entry `text` names: one of its spellings exactly, or whole words (or a word's start) inside
         one; a close misspelling when nothing else fits. Several entries when the words fit several."""
         wanted = normalize(text)
+        for article in ARTICLES:
+            wanted = wanted.removeprefix(article)
         exact = self.exact(text)
         found = [exact] if exact else []
         if len(wanted) >= 3:

@@ -68,6 +68,8 @@ class Found:
     day: str | None = None
     since: str | None = None
     used: set[int] = field(default_factory=set)
+    typed: dict[str, str] = field(default_factory=dict)
+    """The words that named each kind of entry (`actor` -> `alawites`)."""
 
 
 def looks_like_question(text: str) -> bool:
@@ -113,6 +115,7 @@ def _find_name(found: Found, index: NameIndex) -> str | None:
                 key = index.exact(gram[:-1])
             if key is not None:
                 found.used |= set(range(start, end))
+                found.typed[index.what] = gram
                 return key
     return None
 
@@ -189,6 +192,8 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
     actor = _find_name(found, snapshot.actors)
     place_name = snapshot.places.name(place) if place else None
     actor_name = snapshot.actors.name(actor) if actor else None
+    if actor and len(snapshot.actors.matching(found.typed["actor"], close=False)) > 1:
+        actor_name = found.typed["actor"]  # the words fit several actors: /reactions shows them all and says so
     if _has(words, CHART_WORDS) or "over time" in flat:
         return Request("toll", ["chart", *([place_name] if place_name else [])])
     new = bool(words & (NEW_WORDS - {"since"})) or found.since is not None  # "since Assad fell" is not a time
