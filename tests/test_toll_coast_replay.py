@@ -52,8 +52,11 @@ async def test_the_headline_ranges_latest_figures_of_different_sources(ask: Ask)
     assert "1,018" not in headline and "803" not in headline  # a source's own older figures are not compared
     # SOHR's newer civilians-only count is above its own latest total: said beside it, not hidden.
     assert "SOHR's newer count of civilians killed alone, 1,476 (as of Thu 13 Mar 2025)" in headline
-    _, brief = await ask("/brief")
-    assert "Between 1,084 and 1,426 killed" in brief and "more than 1,311" in brief
+    _, brief = await ask("/brief")  # short: the lowest and the highest, each with its source and as-of
+    assert (
+        "Toll: Between 1,084 (SNHR, as of Fri 14 Mar) and 1,426 killed (National fact-finding committee, "
+        "as of Tue 22 Jul); 3 sources."
+    ) in brief
 
 
 async def test_one_line_per_comparable_figure(ask: Ask) -> None:

@@ -34,9 +34,14 @@ async def test_quake_headline_is_per_country_with_source_and_as_of(
 ) -> None:
     await use(briefings, ask, moderator, QUAKE)
     _, text = await ask("/brief")
-    assert "No death toll" not in text
-    toll = next(ln for ln in text.splitlines() if "Toll:" in ln)
-    assert "No figure for the whole situation; by country, not added together: " in toll
+    assert "No death toll" not in text and "No toll" not in text
+    assert (
+        "Toll: By country: 35,418 killed in Turkey, according to Turkish President (as of Tue 14 Feb 2023); "
+        "between at least 3,688 (AP) and more than 5,500 killed in Syria (OCHA), as of Tue 14 Feb."
+    ) in text
+    _, text = await ask("/toll")
+    toll = text.splitlines()[2]
+    assert toll.startswith("• No figure for the whole situation; by country, not added together: ")
     assert "35,418 killed in Turkey, according to Turkish President (as of Tue 14 Feb 2023)" in toll
     assert "between at least 3,688 and more than 5,500 killed in Syria, depending on the source" in toll
     assert "OCHA more than 5,500 (as of Tue 14 Feb 2023); AP at least 3,688 (as of Tue 14 Feb 2023); same day" in toll
@@ -225,3 +230,23 @@ async def test_figures_for_a_retracted_place_still_head_the_brief(ask: Ask, mode
     reply, text = await ask("/brief")
     assert reply.ok
     assert "48 killed in Jableh, according to SOHR (as of Fri 7 Mar 2025, morning)" in text
+
+
+async def test_names_from_a_situation_file_stay_marked_untrusted(
+    briefings: Briefings, ask: Ask, moderator: Caller
+) -> None:
+    text = (FIXTURES / FLOODS).read_text(encoding="utf-8")
+    text = text.replace("label: schools damaged}", "label: '@everyone <!here> *schools*'}")
+    text = text.replace("name: Tripoli government education ministry,", "name: '<@U123> ministry',")
+    text = text.replace("source: Tripoli government education ministry,", "source: '<@U123> ministry',")
+    file = load_text(text, "floods.yaml")
+    assert await briefings.store.import_situation(file, "test")
+    await ask(f"/situation use {file.situation.slug}", moderator)
+    for command in ("/toll", "/brief", "/toll Libya", "/where"):
+        reply, rendered = await ask(command, moderator)
+        assert reply.ok
+        spans = [span for section in reply.sections for ln in section.lines for span in ln.spans]
+        risky = [s for s in spans if ("@everyone" in s.text or "<@U123>" in s.text) and not s.untrusted]
+        assert risky == [], command
+    _, rendered = await ask("/toll")
+    assert "@everyone" in rendered  # shown, as the file gave it, but only ever as untrusted text

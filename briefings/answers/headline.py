@@ -21,7 +21,7 @@ from briefings.answers.hierarchy import LEVEL_WORDS, level, place_tree
 from briefings.answers.latest import latest_tolls
 from briefings.categories import categories, category, headline_order
 from briefings.facts import Fact, Place
-from briefings.reply import Part, b, u
+from briefings.reply import Part, u
 from briefings.snapshot import Snapshot
 
 MAX_NAMED = 4
@@ -31,10 +31,14 @@ MAX_NAMED = 4
 @dataclass
 class Headline:
     parts: list[Part]
+    """Short enough for a summary line (/brief, a digest): each figure named is the lowest or highest, with its
+    source and as-of; how many sources there are when more."""
     facts: list[Fact] = field(default_factory=list)
     """The claims it cites (for a footer's sources and latest as-of)."""
     category: str | None = None
     scopes: list[str | None] = field(default_factory=list)
+    full: list[Part] = field(default_factory=list)
+    """Every source's figure with its as-of, the gap between their dates, and warnings (for /toll)."""
 
 
 def lead_category(snapshot: Snapshot, place: str | None = None) -> str | None:
@@ -86,14 +90,22 @@ def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | No
         names = [snapshot.source_label(f.source) for f in figures]
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         text = _cap(f"{one.text} {word}", first)
-        return [b(text), *where, ", according to ", u(who), *source_detail(snapshot, one)]
+        return [u(text, strong=True), *where, ", according to ", u(who), *source_detail(snapshot, one)]
     if _coverage_differs(figures):
-        parts: list[Part] = [b(_cap(word, first)), *where, " (figures for different places, not added together): "]
+        parts: list[Part] = [
+            u(_cap(word, first), strong=True),
+            *where,
+            " (figures for different places, not added together): ",
+        ]
     elif ends is None:
-        parts = [b(_cap(word, first)), *where, ", depending on the source: "]
+        parts = [u(_cap(word, first), strong=True), *where, ", depending on the source: "]
     else:
         low, high = ends
-        parts = [b(_cap(f"between {low.text} and {high.text} {word}", first)), *where, ", depending on the source: "]
+        parts = [
+            u(_cap(f"between {low.text} and {high.text} {word}", first), strong=True),
+            *where,
+            ", depending on the source: ",
+        ]
     for i, figure in enumerate(ordered[:MAX_NAMED]):
         parts += ["; " if i else "", u(snapshot.source_label(figure.source)), f" {figure.text}"]
         parts += source_detail(snapshot, figure)
@@ -114,8 +126,9 @@ def warnings(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
             parts += [
                 " ⚠ ",
                 u(snapshot.source_label(figure.source)),
-                f"'s newer count of {label(snapshot, name)} alone, {value:,} ({as_of_text(toll.as_of)}) [{key}],"
-                " is above its total.",
+                "'s newer count of ",
+                u(label(snapshot, name)),
+                f" alone, {value:,} ({as_of_text(toll.as_of)}) [{key}], is above its total.",
             ]
     return parts
 
@@ -125,11 +138,12 @@ def headline(snapshot: Snapshot, place: str | None = None) -> Headline:
     name = lead_category(snapshot, place)
     where = scopes(snapshot, name, place) if name else []
     if name is None or not where:
-        return Headline(["No toll has been reported yet."])
+        return Headline(["No toll has been reported yet."], full=["No toll has been reported yet."])
     found = {scope: at(snapshot, scope, name) for scope in where}
     facts = [snapshot.facts[k] for figures in found.values() for f in figures for k in f.keys]
     if len(where) == 1:
         scope = where[0]
+        word = ""
         parts = [*phrase(snapshot, found[scope], name, scope), "."]
         if scope is not None and place is None:
             parts.append(" No figure for the whole situation.")
@@ -141,7 +155,48 @@ def headline(snapshot: Snapshot, place: str | None = None) -> Headline:
             parts += ["; " if i else "", *phrase(snapshot, found[scope], name, scope, first=False)]
         parts.append(".")
     parts += warnings(snapshot, [f for figures in found.values() for f in figures])
-    return Headline(parts, facts, name, where)
+    short: list[Part] = [] if len(where) == 1 else [f"By {word}: "]
+    for i, scope in enumerate(where):
+        short += ["; " if i else "", *brief_phrase(snapshot, found[scope], name, scope, first=len(where) == 1)]
+    return Headline([*short, "."], facts, name, where, parts)
+
+
+def brief_phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | None, first: bool) -> list[Part]:
+    """One scope's figures in a few words: the figure, or the lowest and highest, each with source and as-of."""
+    word = label(snapshot, name)
+    where: list[Part] = [" in ", u(snapshot.name_of(place))] if place else []
+
+    def cited(figure: Figure) -> list[Part]:
+        return [" (", u(snapshot.source_label(figure.source)), f", {_short(figure)})"]
+
+    ends = extremes(figures)
+    more = f"; {len(figures)} sources" if len(figures) > 2 else ""
+    if _coverage_differs(figures) or (ends is None and len({f.value for f in figures}) > 1):
+        return [u(_cap(word, first), strong=True), *where, f": {len(figures)} sources' figures, not added together"]
+    if ends is None:  # one figure: as in the full headline
+        return phrase(snapshot, figures, name, place, first)
+    low, high = ends
+    if (low.as_of, low.added) == (high.as_of, high.added):  # one date for both: said once
+        same: list[Part] = [f", {_short(low)}"]
+        low_cite: list[Part] = [" (", u(snapshot.source_label(low.source)), ")"]
+        high_cite: list[Part] = [" (", u(snapshot.source_label(high.source)), ")"]
+    else:
+        same, low_cite, high_cite = [], cited(low), cited(high)
+    return [
+        u(_cap(f"between {low.text}", first), strong=True),
+        *low_cite,
+        " and ",
+        u(f"{high.text} {word}", strong=True),
+        *where,
+        *high_cite,
+        *same,
+        more,
+    ]
+
+
+def _short(figure: Figure) -> str:
+    text = as_of_text(figure.as_of).replace(f" {figure.as_of.day.year}", "", 1)
+    return text if not figure.added else f"{text}, for places inside"
 
 
 def lead_lines(snapshot: Snapshot, top: Headline) -> list[list[Part]]:
@@ -154,7 +209,7 @@ def lead_lines(snapshot: Snapshot, top: Headline) -> list[list[Part]]:
             figures = at(snapshot, scope, name)
             if not figures:
                 continue
-            word: list[Part] = [b(label(snapshot, name).capitalize())]
+            word: list[Part] = [u(label(snapshot, name).capitalize(), strong=True)]
             if scope is not None:
                 word += [" in ", u(snapshot.name_of(scope))]
             part = category(snapshot.situation, name).part_of == top.category

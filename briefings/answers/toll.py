@@ -14,7 +14,7 @@ from briefings.answers.sanity import claim_warnings, series_warnings
 from briefings.categories import categories, category, parts_of
 from briefings.facts import Claim, Fact, Place, Qualifier, Source, SourceKind, Toll
 from briefings.names import UnknownName
-from briefings.reply import Line, Part, Reply, Section, b, line, u
+from briefings.reply import Line, Part, Reply, Section, line, u
 from briefings.snapshot import Snapshot
 
 __all__ = ["WORDS", "claim_lines", "figures", "headline", "latest_by_source", "number"]
@@ -72,7 +72,7 @@ def figures(snapshot: Snapshot, toll: Toll, only: Iterable[str] | None = None) -
         texts.append(text)
     if not texts:
         return []
-    return [b(texts[0]), *("; " + t for t in texts[1:])]
+    return [u(texts[0], strong=True), *(u("; " + t) for t in texts[1:])]
 
 
 def claim_lines(snapshot: Snapshot, key: str, toll: Toll, only: Iterable[str] | None = None) -> list[Line]:
@@ -84,7 +84,7 @@ def claim_lines(snapshot: Snapshot, key: str, toll: Toll, only: Iterable[str] | 
             *cite(snapshot, toll, toll.as_of, key, named=False),
         )
     ]
-    lines += [line(f"⚠ {text}", level=1) for text in claim_warnings(snapshot, toll)]
+    lines += [line("⚠ ", u(text), level=1) for text in claim_warnings(snapshot, toll)]
     if toll.note:
         lines.append(line(u(toll.note), level=1))
     return lines
@@ -101,7 +101,7 @@ def scope_lines(snapshot: Snapshot, place: str | None) -> tuple[list[Line], list
     for group, latest in sorted(groups, key=lambda item: rank(snapshot, newest[item[0]]), reverse=True):
         key, toll = newest[group]
         lines += claim_lines(snapshot, key, toll)
-        lines += [line(f"⚠ {text}", level=1) for text in series_warnings(snapshot, group, key)]
+        lines += [line("⚠ ", u(text), level=1) for text in series_warnings(snapshot, group, key)]
         used.append(toll)
         older: dict[str, list[str]] = {}
         for name, (other, _) in latest.items():
@@ -143,7 +143,9 @@ def disagreement(snapshot: Snapshot, place: str | None) -> list[Line]:
             )
             lines.append(
                 line(
-                    f"Sources differ on {label(snapshot, name)}: {ends[0].text} to {ends[1].text} (",
+                    "Sources differ on ",
+                    u(label(snapshot, name)),
+                    f": {ends[0].text} to {ends[1].text} (",
                     u(who),
                     f") · {spread(found)}",
                 )
@@ -195,7 +197,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
             return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
         return _for_place(snapshot, place_key)
     top = headline(snapshot)
-    sections = [Section(None, [line(*top.parts), *(line(*parts) for parts in lead_lines(snapshot, top))])]
+    sections = [Section(None, [line(*top.full), *(line(*parts) for parts in lead_lines(snapshot, top))])]
     used: list[Fact] = list(top.facts)
     for scope in _scopes(snapshot, latest_tolls(snapshot).places()):
         lines, shown = scope_lines(snapshot, scope)
@@ -228,7 +230,7 @@ def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
     used: list[Fact] = []
     if inside(target):
         top = headline(snapshot, target)
-        sections.append(Section(None, [*intro, line(*top.parts), *(line(*p) for p in lead_lines(snapshot, top))]))
+        sections.append(Section(None, [*intro, line(*top.full), *(line(*p) for p in lead_lines(snapshot, top))]))
         used += top.facts
         name = snapshot.name_of(target)
         for scope in _scopes(snapshot, set(inside(target))):
@@ -254,7 +256,7 @@ def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
     else:
         sections.append(Section(None, intro))
     overall = headline(snapshot)
-    sections.append(Section("Whole situation", [line(*overall.parts)]))
+    sections.append(Section("Whole situation", [line(*overall.full)]))
     used += overall.facts
     return Reply(f"{title_of(snapshot, overall.category)}: {place.name}", sections, footer(snapshot, used))
 
