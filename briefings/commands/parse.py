@@ -11,6 +11,9 @@ from briefings.control_chars import control_problem
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _KEY = re.compile(r"^([a-z_][a-z0-9_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
 MAX_LENGTH = 4000
+RAW = frozenset({"propose"})
+"""Commands whose text is kept as typed (an article, quotes and line breaks included) after leading options."""
+_LEADING_OPTION = re.compile(r"\s*([a-z_][a-z0-9_]*)=(\"[^\"“”]*\"|“[^\"“”]*”|\S+)", re.IGNORECASE)
 
 
 class ParseError(ValueError):
@@ -59,6 +62,8 @@ def parse(text: str) -> Request:
         raise ParseError("empty command; try /help")
     if len(text) > MAX_LENGTH:
         raise ParseError(f"the command is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    if text.split(None, 1)[0].lstrip("/").lower() in RAW:
+        return _raw(text)
     parts = tokens(text)
     for part in parts:
         if found := control_problem(part):
@@ -77,4 +82,19 @@ def parse(text: str) -> Request:
             request.options[key] = match.group(2).strip()
         else:
             request.words.append(part)
+    return request
+
+
+def _raw(text: str) -> Request:
+    """`/propose url=X title="Y" The article's text...`: options up front, then the text exactly as given."""
+    if found := control_problem(text):
+        raise ParseError(f"the text {found}")
+    name = text.split(None, 1)[0]
+    rest = text[len(name) :]
+    request = Request(name.lstrip("/").lower())
+    while match := _LEADING_OPTION.match(rest):
+        request.options[match.group(1).lower()] = match.group(2).strip('"“”').strip()
+        rest = rest[match.end() :]
+    if rest.strip():
+        request.words.append(rest.strip())
     return request

@@ -153,3 +153,25 @@ web_access = Table(
     Column("updated_by", String(200), nullable=False),
 )
 """Who may read a situation's web page and feeds: everyone, or whoever has its secret link (only its hash kept)."""
+
+proposals = Table(
+    "proposals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False),
+    Column("kind", String(20), nullable=False),
+    Column("proposal", Text, nullable=False),
+    Column("evidence", Text, nullable=False),
+    Column("spans", JSON, nullable=False),
+    Column("url", Text),
+    Column("title", Text),
+    Column("published", UTCDateTime, nullable=False),
+    Column("status", String(10), nullable=False),
+    Column("proposed_by", String(200), nullable=False),
+    Column("proposed_at", UTCDateTime, nullable=False),
+    Column("decided_by", String(200)),
+    Column("decided_at", UTCDateTime),
+    Column("written", String(200)),
+    Index("ix_proposals_slug_status", "slug", "status"),
+)
+"""Facts proposed from articles, waiting for a moderator: the proposal (JSON), its evidence, and the decision."""

@@ -1,0 +1,102 @@
+"""The review queue through the real command path on SQLite and PostgreSQL: /propose stores proposals with their
+evidence, /review lists them, accepting runs the moderators' own command (checks, audit, undo), rejecting
+records nothing, and only moderators decide."""
+
+from __future__ import annotations
+
+import re
+
+from briefings.access import Caller
+from briefings.reply import Outcome
+from tests.conftest import Ask
+
+HIGHER = (
+    '/propose published=2025-03-08 url=https://example.org/coast-update title="Coast toll passes 1,000" '
+    "More than a thousand people have been killed since Thursday, the Syrian Observatory for Human Rights "
+    "said on Saturday. “We are counting the dead village by village,” the war monitor said."
+)
+
+
+def ids(text: str) -> list[str]:
+    return re.findall(r"#(\d+) ", text)
+
+
+async def test_a_proposal_accepted_is_recorded_with_its_evidence(ask: Ask, moderator: Caller) -> None:
+    reply, text = await ask(HIGHER, moderator)
+    assert reply.ok, text
+    assert "killed=1000" in text and 'qualifier="more than"' in text and "as_of=2025-03-08" in text
+    assert "(updates t1)" in text
+    (first, *_) = ids(text)
+    _, listing = await ask("/review", moderator)
+    assert f"#{first} toll" in listing and "1 proposal(s) waiting" in listing
+    accepted, shown = await ask(f"/review accept {first}", moderator)
+    assert accepted.ok and accepted.written, shown
+    key = accepted.written[0]
+    _, toll = await ask("/toll", moderator)
+    assert "1,000" in toll
+    _, history = await ask(f"/history {key}", moderator)
+    assert "https://example.org/coast-update" in history and "said on Saturday" in history
+    _, empty = await ask("/review", moderator)
+    assert "No proposals waiting" in empty
+    again, said = await ask(f"/review accept {first}", moderator)
+    assert not again.ok and "already accepted" in said
+    undone, _ = await ask("/undo", moderator)
+    assert undone.ok
+    _, toll = await ask("/toll", moderator)
+    assert "1,000" not in toll
+
+
+async def test_a_rejected_proposal_records_nothing(ask: Ask, moderator: Caller) -> None:
+    _, text = await ask(HIGHER, moderator)
+    first = ids(text)[0]
+    rejected, said = await ask(f"/review reject {first}", moderator)
+    assert rejected.ok and "Rejected" in said
+    _, toll = await ask("/toll", moderator)
+    assert "1,000" not in toll
+    _, listing = await ask("/review", moderator)
+    assert f"#{first} " not in listing
+
+
+async def test_a_lower_figure_keeps_the_guard_and_stays_pending(ask: Ask, moderator: Caller) -> None:
+    _, text = await ask(
+        "/propose published=2025-03-08 At least 50 people were killed, the Syrian Observatory for Human Rights "
+        "said on Saturday.",
+        moderator,
+    )
+    first = ids(text)[0]
+    refused, said = await ask(f"/review accept {first}", moderator)
+    assert not refused.written and "confirm=yes" in said and "stays in the queue" in said
+    _, listing = await ask("/review", moderator)
+    assert f"#{first} toll" in listing
+    accepted, shown = await ask(f"/review accept {first} confirm=yes", moderator)
+    assert accepted.written, shown
+
+
+async def test_what_is_recorded_is_not_queued_again(ask: Ask, moderator: Caller) -> None:
+    reply, text = await ask(
+        "/propose published=2025-03-07 Most were killed in Jableh, with 48 people reported dead in the coastal "
+        "city, the war monitor said.",
+        moderator,
+    )
+    assert reply.ok and "No new facts" in text
+
+
+async def test_only_moderators_propose_and_decide(ask: Ask, moderator: Caller, reader: Caller) -> None:
+    refused, _ = await ask(HIGHER, reader)
+    assert refused.outcome is Outcome.refused
+    _, text = await ask(HIGHER, moderator)
+    first = ids(text)[0]
+    for command in ("/review", f"/review accept {first}", f"/review reject {first}"):
+        refused, _ = await ask(command, reader)
+        assert refused.outcome is Outcome.refused
+
+
+async def test_bad_review_input_names_the_problem(ask: Ask, moderator: Caller) -> None:
+    reply, text = await ask("/review accept 9999", moderator)
+    assert not reply.ok and "No proposal #9999" in text
+    reply, text = await ask("/review frobnicate", moderator)
+    assert not reply.ok and "Usage" in text
+    reply, text = await ask("/propose published=2025-13-40 Ten people died.", moderator)
+    assert not reply.ok and reply.field == "published"
+    reply, text = await ask("/propose", moderator)
+    assert not reply.ok and "Usage" in text
