@@ -11,11 +11,16 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.discord import render as discord_render
 from bot.discord.escape import guard_line_start
 from bot.discord.escape import inert as discord_inert
+from bot.slack import blocks as slack_blocks
 from bot.slack.escape import LOOKALIKES
 from bot.slack.escape import inert as slack_inert
+from briefings.render_text import render as render_text
+from briefings.reply import Line, Reply, Section, Span
 from briefings.untrusted import BIDI_CONTROLS, LINE_BREAKS, one_line
+from tests.test_untrusted_slack import mrkdwn_objects
 
 ZWSP = "\u200b"
 HOSTILE = [
@@ -98,7 +103,7 @@ def check_discord_inert(escaped: str) -> None:
     assert not re.search(r"<(?!\u200b)", escaped), escaped  # <@id> <@&id> <#id> </cmd:id> <t:…> <:emoji:id>
     assert not re.search(r"@(everyone|here)", escaped, re.IGNORECASE), escaped
     assert "://" not in escaped, escaped  # no bare URL for Discord to link
-    assert "](" not in bare, escaped  # no masked link
+    assert "](" not in escaped, escaped  # no masked link
     assert not re.match(r"\s*([#>+-]|\d+[.)])", escaped), escaped  # no heading, quote or list at a line start
 
 
@@ -219,3 +224,55 @@ def test_slack_links_mentions_and_domains_are_broken() -> None:
 def test_one_line_joins_lines_and_drops_controls() -> None:
     assert one_line("a\r\n\n  b\u2028c\x1b[2Jd\u202ee\tf") == "a b c[2Jde f"
     assert one_line("جبلة\u200c") == "جبلة\u200c"
+
+
+# ---- whole replies through each platform's renderer
+
+
+@st.composite
+def hostile_replies(draw: st.DrawFn) -> Reply:
+    """Replies whose untrusted text is hostile, some of it long enough to be cut between lines or messages."""
+    long = st.text(alphabet="#>-*_`|[]()<@:/1. \nab", min_size=1, max_size=60).map(lambda s: (s * 80)[:4300])
+    text = st.one_of(hostile_text, long)
+    untrusted = st.builds(Span, text, st.booleans(), st.just(True))
+    own = st.builds(Span, st.sampled_from(["Toll: ", " (", ") [t1]", " — ", "Read as ", "70 killed"]), st.booleans())
+    spans = st.lists(st.one_of(untrusted, own), min_size=1, max_size=4).map(tuple)
+    lines = st.lists(st.builds(Line, spans, st.sampled_from([0, 1])), max_size=6)
+    sections = st.lists(st.builds(Section, st.one_of(st.none(), hostile_text), lines), max_size=4)
+    footer = st.one_of(st.none(), st.builds(Line, st.lists(untrusted, max_size=3).map(tuple)))
+    return Reply(draw(hostile_text.filter(str.strip)), draw(sections), draw(footer))
+
+
+def check_discord_row(row: str) -> None:
+    assert not re.match(r"\s*([#>+-]|\d+[.)])", row), row[:200]
+    assert "://" not in row and "](" not in row, row[:200]
+    assert not re.search(r"<(?!\u200b)|@(everyone|here)", row, re.IGNORECASE), row[:200]
+    assert not re.search(r"[_~|`]", discord_unescaped(row)), row[:200]
+
+
+def check_slack_row(row: str) -> None:
+    assert not re.match(r"\s*(>|&gt;)", row), row[:200]
+    assert not re.search(r"[<>_~`]|://|@(here|channel|everyone)", row, re.IGNORECASE), row[:200]
+
+
+@settings(max_examples=120, deadline=None)
+@given(hostile_replies())
+def test_rendered_replies_never_hold_live_markup_from_untrusted_text(reply: Reply) -> None:
+    for embeds in discord_render.render(reply):
+        for embed in embeds:
+            for row in [embed.title or "", *(embed.description or "").split("\n")]:
+                check_discord_row(row)
+            assert not any(char in (embed.footer.text or "") for char in LINE_BREAKS)
+    for row in discord_render.content(reply).split("\n"):
+        check_discord_row(row)
+    for page in slack_blocks.messages(reply):
+        for obj in mrkdwn_objects(page.blocks):
+            assert obj["verbatim"] is True
+            for row in obj["text"].split("\n"):
+                check_slack_row(row)
+        for row in page.text.split("\n"):
+            check_slack_row(row)
+    for row in slack_blocks.plain_text(reply).split("\n"):
+        check_slack_row(row)
+    rows = 1 + sum(1 + bool(section.heading) + len(section.lines) for section in reply.sections)
+    assert len(render_text(reply).split("\n")) == rows + (2 if reply.footer else 0)  # no line of untrusted text

@@ -61,16 +61,18 @@ async def test_every_masked_link_and_mention_in_a_fact_is_inert_also_when_shared
 async def test_read_as_and_suggestions_escape_the_names_they_show(bot: Running) -> None:
     fields = 'name="<@123> *Ras* Shamra" aliases=Ugarit kind=city province=Latakia'
     assert "Recorded" in embed_text(await bot.ask("add", {"kind": "place", "fields": fields}, **MODERATOR))
-    read = embed_text(await bot.ask("ask", {"question": "how many died in ugarit?"}, **MEMBER))
+    read = embed_text(await bot.ask("briefing ask", {"question": "how many died in ugarit?"}, **MEMBER))
     note = next(row for row in read.split("\n") if "Read as" in row)
     assert "Ras" in note and "<@123>" not in note and "\\*Ras\\*" in note
-    unclear = await bot.ask("ask", {"question": "ugarit blue green yellow purple"}, **MEMBER)
+    unclear = await bot.ask("briefing ask", {"question": "ugarit blue green yellow purple"}, **MEMBER)
     shown = unclear["data"].get("content") or embed_text(unclear)
     assert "Ras" in shown and "<@123>" not in shown
 
 
 async def test_a_command_refuses_words_it_does_not_take(bot: Running) -> None:
-    refused = await bot.ask("digest", {"args": "list @here *OFFICIAL: EVACUATE NOW* see https://e.example"}, **MEMBER)
+    refused = await bot.ask(
+        "briefing digest", {"args": "list @here *OFFICIAL: EVACUATE NOW* see https://e.example"}, **MEMBER
+    )
     content = refused["data"]["content"]
     assert "does not take" in content and "OFFICIAL" in content
     assert not refused["data"].get("embeds") and not refused["data"].get("components")

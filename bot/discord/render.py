@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.discord.escape import guard_line_start, inert
+from bot.discord.escape import ZWSP, guard_line_start, inert
 from briefings.render_text import split_long
 from briefings.reply import Line, Reply, Span
 from briefings.untrusted import one_line
@@ -37,7 +37,8 @@ def plain(line: Line) -> str:
 
 
 def cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """`text` within `limit` characters, ending with "…" if cut (never inside an escape)."""
+    return text if len(text) <= limit else mend([text[: limit - 1], text[limit - 1 :]])[0] + "…"
 
 
 def blocks(reply: Reply) -> list[str]:
@@ -57,9 +58,23 @@ def pieces(lines: list[str], limit: int) -> list[str]:
     A piece that starts a line of its own gets any markup at its start escaped (`# `, `> `, `1. `)."""
     out = []
     for text in lines:
-        parts = split_long(text, limit - 1)
+        parts = [part for part in mend(split_long(text, limit - 4)) if part]
         out += parts[:1] + [guard_line_start(part) for part in parts[1:]]
     return out
+
+
+def mend(parts: list[str]) -> list[str]:
+    """Pieces of one escaped line, none ending inside an escape (`\\` and the character it escapes, or a
+    character and the zero-width space that breaks it): such an end moves to the next piece."""
+    parts = list(parts)
+    for i in range(len(parts) - 1):
+        while parts[i] and (_open_escape(parts[i]) or parts[i + 1].startswith(ZWSP)):
+            parts[i], parts[i + 1] = parts[i][:-1], parts[i][-1] + parts[i + 1]
+    return parts
+
+
+def _open_escape(text: str) -> bool:
+    return (len(text) - len(text.rstrip("\\"))) % 2 == 1
 
 
 def footer_text(reply: Reply, marker: str = "") -> str:

@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack.escape import escape, inert
+from bot.slack.escape import escape, guard_line_start, inert
 from briefings.render_text import join_within, split_long
 from briefings.render_text import render as render_plain
 from briefings.reply import Line, Reply, Span
@@ -74,8 +74,13 @@ def mrkdwn_text(line: Line) -> str:
 
 
 def pack(lines: list[str], limit: int = SECTION_CHARS) -> list[str]:
-    """Joins lines with newlines into chunks of at most `limit` characters, never splitting a line that fits."""
-    return join_within((piece for text in lines for piece in split_long(text, limit)), "\n", limit)
+    """Joins lines with newlines into chunks of at most `limit` characters, never splitting a line that fits; a
+    piece of a longer line that now starts a line cannot start a quote."""
+    pieces = []
+    for text in lines:
+        parts = split_long(text, limit - 1)
+        pieces += parts[:1] + [guard_line_start(part) for part in parts[1:]]
+    return join_within(pieces, "\n", limit)
 
 
 @dataclass

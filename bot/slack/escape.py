@@ -46,8 +46,12 @@ def _piece(text: str, i: int) -> str:
     return char
 
 
+def guard_line_start(row: str) -> str:
+    """`row` (mrkdwn) safe at the start of a line: a leading `>` would make it a quote."""
+    return ZWSP + row if row.lstrip().startswith(("&gt;", ">")) else row
+
+
 def inert(text: str) -> str:
     """`text` as mrkdwn that shows it literally: one line, no mentions, links, formatting or quote marker."""
     text = one_line(text)
-    out = "".join(_piece(text, i) for i in range(len(text)))
-    return ZWSP + out if out.lstrip().startswith("&gt;") else out
+    return guard_line_start("".join(_piece(text, i) for i in range(len(text))))
