@@ -163,6 +163,16 @@ async def test_read_commands_answer_ephemerally_from_the_seed(bot: Running) -> N
     assert_no_pings(bot.fake)
 
 
+async def test_ask_answers_from_everything_recorded(bot: Running) -> None:
+    curfew = embed_text(await bot.ask("briefing ask", {"question": "is there a curfew?"}))
+    assert "Yes — " in curfew and "[m1]" in curfew and "a search of everything recorded" in curfew
+    asked = await bot.ask("briefing ask", {"question": "how many died in Homs?"})
+    homs = embed_text(asked) + str(asked["data"].get("content") or "")
+    assert "I don't know a place called" in homs and "Homs" in homs and "70" not in homs
+    assert "[s1]" in embed_text(await bot.ask("briefing ask", {"question": "who is SOHR?"}))
+    assert_no_pings(bot.fake)
+
+
 async def test_autocomplete_matches_names_aliases_and_spellings(bot: Running) -> None:
     async def complete(command: str, option: str, value: str) -> list[str]:
         body = await bot.fake.interact(bot.fake.autocomplete(command, option, value, **MEMBER))
