@@ -3,6 +3,7 @@ memory, with an ETag and Last-Modified so clients that have it get 304 Not Modif
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -25,13 +26,18 @@ class Rendered:
     filename: str | None = None
     """Offered as a download under this name (exports)."""
 
-    @property
+    @functools.cached_property
     def etag(self) -> str:
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
 
-    @property
+    @functools.cached_property
     def last_modified(self) -> str:
         return format_datetime(self.modified, usegmt=True)
+
+    @functools.cached_property
+    def _headers(self) -> dict[bool, dict[str, str]]:
+        """The same for every request for this answer: worked out once, for public and for secret links."""
+        return {public: self.headers(public) for public in (True, False)}
 
     def headers(self, public: bool) -> dict[str, str]:
         headers = {
@@ -46,15 +52,15 @@ class Rendered:
         }
         if self.filename:
             headers["Content-Disposition"] = f'attachment; filename="{self.filename}"'
+        binary = self.content_type.startswith("image/")
+        headers["Content-Type"] = self.content_type + ("" if binary else "; charset=utf-8")
         return headers
 
     def response(self, request: web.Request, public: bool) -> web.Response:
         """200 with the body, or 304 when the client's copy (If-None-Match, else If-Modified-Since) is current."""
-        headers = self.headers(public)
+        headers = dict(self._headers[public])
         if self.status == 200 and _fresh(request, self):
             return web.Response(status=304, headers=headers)
-        binary = self.content_type.startswith("image/")
-        headers["Content-Type"] = self.content_type + ("" if binary else "; charset=utf-8")
         return web.Response(body=self.body, status=self.status, headers=headers)
 
 
