@@ -208,3 +208,27 @@ def situation_texts(draw: st.DrawFn) -> str:
 
 
 anything_as_a_file = st.one_of(situation_texts(), st.text(max_size=400))
+
+
+# ---- valid but unusual files: every text and count replaced by something odd that the rules allow
+
+odd_text = st.text(alphabet=st.characters(exclude_categories=["Cc", "Cs"]), min_size=1, max_size=120).filter(
+    lambda t: t.strip() != ""
+)
+TEXT_FIELDS = {"note", "text", "summary", "quote", "description", "title", "region", "topic"}
+
+
+@st.composite
+def unusual_valid_texts(draw: st.DrawFn) -> str:
+    """The base file with its free texts and counts replaced by unusual values the rules accept."""
+    data = json.loads(json.dumps(BASE))
+    for section, items in data.items():
+        for item in [items] if section == "situation" else items:
+            for key in list(item):
+                if key in TEXT_FIELDS:
+                    item[key] = draw(odd_text)
+                elif key == "killed":
+                    item[key] = draw(st.integers(0, 100_000_000))
+            if section != "situation" and draw(st.booleans()):
+                item["note"] = draw(odd_text)
+    return _dump(data, draw(st.sampled_from(["yaml", "json"])))

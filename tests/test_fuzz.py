@@ -24,7 +24,7 @@ from briefings.reply import Outcome, Reply
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
 from tests.conftest import POSTGRES, SEEDS, admin
-from tests.fuzzing import anything_as_a_file, commands
+from tests.fuzzing import anything_as_a_file, commands, situation_texts, unusual_valid_texts
 from tests.test_properties import check_discord, check_slack
 
 SORRY = "went wrong on my side"
@@ -93,6 +93,20 @@ def check_file(text: str) -> SituationFile | None:
 @given(anything_as_a_file)
 def test_situation_files_load_or_are_refused_by_name(text: str) -> None:
     check_file(text)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.one_of(unusual_valid_texts(), situation_texts()))
+def test_a_file_the_loader_accepts_can_be_stored(service: tuple[asyncio.Runner, Briefings], text: str) -> None:
+    """Whatever passes validation is written as it is on both databases (no value only one of them can hold)."""
+    file = check_file(text)
+    if file is None:
+        return
+    runner, briefings = service
+    file.situation = file.situation.model_copy(update={"slug": f"fuzz-{uuid.uuid4().hex[:12]}"})
+    assert runner.run(briefings.store.import_situation(file, "fuzz"))
+    stored = runner.run(briefings.store.snapshot(file.situation.slug))
+    assert stored.facts == file.facts
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
