@@ -73,6 +73,9 @@ def understand(text: str, snapshot: Snapshot, now: datetime | None = None) -> Un
         return Understood(request=request, text=fixed)
     yes_no = bool(fixed.split()) and fixed.split()[0] in questions.AUXILIARIES | {"any", "anyone", "anybody"}
     found = answer.search(snapshot, fixed, yes_no=yes_no)
+    if found is None and asked and fixed.startswith("who") and len(asked.split()) <= 3:
+        name = _as_typed(asked, text)  # "who is Atlantis?": nobody of that name is recorded
+        return Understood(reply=_unknown("actor", name, f"who is {name}", snapshot), text=fixed)
     return Understood(reply=found or questions.not_understood(text, snapshot), text=fixed)
 
 
