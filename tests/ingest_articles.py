@@ -186,6 +186,20 @@ ARTICLES = [
         ],
     ),
     Article(
+        "something going on as the article is written, with no day named",
+        QUAKE,
+        datetime(2023, 2, 8, 12),
+        "Aftershocks are continuing to shake Hatay, AFAD said.",
+        [
+            {
+                "kind": "event",
+                "when": "2023-02-08",
+                "places": ["Hatay"],
+                "sources": ["Disaster and Emergency Management Authority"],
+            }
+        ],
+    ),
+    Article(
         "as of a weekday morning, figure after 'at'",
         QUAKE,
         datetime(2023, 2, 8, 12),

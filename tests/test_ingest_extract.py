@@ -128,3 +128,49 @@ def test_an_unknown_speaker_is_named_as_unknown() -> None:
     text = "At least 12 people were killed in Jableh, the regional health office said."
     (toll,) = propose(text, datetime(2025, 3, 7, 9), snapshot, snapshot.sources.find("news report"))
     assert toll.unknown == {"source": "regional health office"}
+
+
+def test_a_follow_up_quote_after_an_uncredited_statement_is_not_an_error() -> None:
+    snapshot = names_only(SEED)
+    text = "Turkey warned on Friday that the fighting could spread. “Nobody gains from this,” it said."
+    assert propose(text, datetime(2025, 3, 7, 9), snapshot) == []
+
+
+def test_the_next_sentence_of_a_sources_statement_keeps_its_source() -> None:
+    snapshot = names_only(SEED)
+    text = (
+        "As of Friday morning, at least 70 people had been killed, according to the Syrian Observatory. "
+        "Most were killed in Jableh, with 48 people reported dead in the coastal city."
+    )
+    proposals = propose(text, datetime(2025, 3, 7, 9), snapshot, snapshot.sources.find("news report"))
+    jableh = [p for p in proposals if p.fields.get("place") == snapshot.places.find("Jableh")]
+    assert [(p.fields["killed"], p.fields["source"], p.fields["as_of"]) for p in jableh] == [
+        (48, snapshot.sources.find("SOHR"), "2025-03-07 morning")
+    ]
+
+
+def test_day_words_read_against_the_publication_date() -> None:
+    from briefings.ingest.dates import find_when
+
+    published = datetime(2025, 3, 7, 9)  # a Friday
+    said = {
+        text: (found[0].iso() if (found := find_when(text, published)) else None)
+        for text in (
+            "as of Friday morning",
+            "on Thursday",
+            "yesterday",
+            "on 6 March",
+            "since Thursday",
+            "took power in December",
+            "in may be",
+        )
+    }
+    assert said == {
+        "as of Friday morning": "2025-03-07 morning",
+        "on Thursday": "2025-03-06",
+        "yesterday": "2025-03-06",
+        "on 6 March": "2025-03-06",
+        "since Thursday": None,
+        "took power in December": "2024-12",
+        "in may be": None,
+    }

@@ -21,7 +21,9 @@ _DAY_WORDS = re.compile(
     + MONTHS
     + r"(?:\s+\d{4})?|"
     + MONTHS
-    + r"\s+\d{1,2}(?:,?\s+\d{4})?))\b",
+    + r"\s+\d{1,2}(?:,?\s+\d{4})?)|in\s+(?P<month>"
+    + MONTHS
+    + r"))\b(?!\s+\d)",
     re.IGNORECASE,
 )
 
@@ -56,6 +58,12 @@ def find_when(text: str, published: datetime) -> tuple[When, int, int] | None:
             rel = match.group("rel").lower()
             found = day - timedelta(days=1) if rel in ("yesterday", "last night") else day
             part = "night" if rel in ("tonight", "last night") else None
+        elif match.group("month"):
+            if not match.group("month")[0].isupper():
+                continue  # "in may" is not a month
+            month = _month_number(match.group("month"))
+            year = day.year if month <= day.month else day.year - 1
+            return When(day=date(year, month, 1), month_only=True), match.start(), match.end()
         elif match.group("this"):
             found, part = day, match.group("this").lower()
         else:
@@ -64,6 +72,12 @@ def find_when(text: str, published: datetime) -> tuple[When, int, int] | None:
             continue
         return When(day=found, part=PartOfDay(part.lower()) if part else None), match.start(), match.end()
     return None
+
+
+def _month_number(name: str) -> int:
+    return ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].index(
+        name[:3].lower()
+    ) + 1
 
 
 def by_publication(published: datetime) -> When:

@@ -12,6 +12,7 @@ from briefings.ingest.known import unrecorded
 from briefings.ingest.model import Proposal
 from briefings.ingest.text import Span, clauses, found_names, sentences
 from briefings.snapshot import Snapshot
+from briefings.when import When
 
 _PRONOUN_HEAD = re.compile(r"\b(?:he|she|it|they|the (?:official|spokesman|spokeswoman|ministry))\b", re.I)
 
@@ -29,12 +30,15 @@ class _Reader:
         self.snapshot, self.published, self.article_source = snapshot, published, article_source
         self.out: list[Proposal] = []
         self.last_reaction: int | None = None
+        self.last_toll: tuple[int, str, str | None] | None = None
+        """The sentence number, source and as-of of the last toll a source was named for."""
+        self.number = 0
 
     def sources(self, *keys: str | None) -> list[str]:
         return list(dict.fromkeys(k for k in (*keys, self.article_source) if k))
 
     def read(self, article: str) -> list[Proposal]:
-        for sentence in sentences(article):
+        for self.number, sentence in enumerate(sentences(article)):
             self.sentence(sentence)
         return self.out
 
@@ -44,23 +48,42 @@ class _Reader:
         speaker = attribution.speaker_text(text)
         said_by = attribution.resolve_source(self.snapshot, speaker) if speaker else None
         unknown = {"source": speaker} if speaker and not said_by and speaker not in attribution.PRONOUNS else {}
-        took = self.toll(span, dated, said_by, unknown)
-        took = self.reaction(span, dated, speaker, said_by) or took
-        took = self.measures(span, dated, said_by) or took
-        if not took and dated and statements.is_event(text):
-            fields: dict[str, Any] = {
-                "when": dated[0].iso(),
-                "text": statements.short(text),
-                "places": found_names(self.snapshot.places, text),
-                "actors": found_names(self.snapshot.actors, text)[:3],
-                "sources": self.sources(said_by),
-            }
-            self.add(Proposal("event", fields, text, ((span.start, span.end),)))
+        counted = self.toll(span, dated, said_by, unknown)
+        said = self.reaction(span, dated, speaker, said_by)
+        if not self.measures(span, dated, said_by) and not said:
+            self.event(span, dated, said_by, counted)
 
-    def add(self, proposal: Proposal) -> None:
+    def event(self, span: Span, dated: Any, said_by: str | None, counted: bool) -> None:
+        """Something that happened: the sentence (or, beside a toll, its clauses without figures) with a day,
+        or naming a known place or actor."""
+        parts = [p for p in clauses(_digits(span.text)) if not tolls.NUMBER.search(p)] if counted else [span.text]
+        text = statements.short(" ".join(p.strip() for p in parts if statements.is_event(p)).rstrip(".,;"))
+        if not text:
+            return
+        places, actors = found_names(self.snapshot.places, text), found_names(self.snapshot.actors, text)[:3]
+        if dated:
+            when = dated[0]
+        elif not (places or actors):
+            return
+        elif statements.ongoing(text):
+            when = When(day=self.published.date())
+        else:
+            when = by_publication(self.published)
+        fields = {
+            "when": when.iso(),
+            "text": text,
+            "places": places,
+            "actors": actors,
+            "sources": self.sources(said_by),
+        }
+        self.add(Proposal("event", fields, span.text, ((span.start, span.end),)))
+
+    def add(self, proposal: Proposal) -> bool:
+        """Keeps a proposal that names who says it; False for one nobody is credited with."""
         if proposal.fields.get("sources") == [] or ("source" in proposal.fields and not proposal.fields["source"]):
-            return  # nobody to attribute it to
+            return False
         self.out.append(proposal)
+        return True
 
     def toll(self, span: Span, dated: Any, said_by: str | None, unknown: dict[str, str]) -> bool:
         digits = _digits(span.text)
@@ -70,14 +93,18 @@ class _Reader:
             return False
         counted = " ".join(p for p in parts if tolls.NUMBER.search(p))
         places = found_names(self.snapshot.places, counted)
-        source = said_by or self.article_source
+        source, as_of = said_by or self.article_source, dated[0].iso() if dated else None
+        if said_by:
+            self.last_toll = (self.number, said_by, as_of)
+        elif self.last_toll and self.last_toll[0] == self.number - 1 and not dated:
+            _, source, as_of = self.last_toll  # the next sentence of the same statement ("Most were killed in ...")
         fields: dict[str, Any] = dict(found.counts)
         if found.qualifier == "up to" and isinstance(found.counts.get("killed"), int):
             fields["high"] = found.counts["killed"]
         elif found.qualifier and found.qualifier != "up to":
             fields["qualifier"] = found.qualifier
         fields.update(place=places[0] if len(places) == 1 else None, source=source)
-        fields["as_of"] = dated[0].iso() if dated else None
+        fields["as_of"] = as_of
         proposal = Proposal("toll", fields, span.text, ((span.start, span.end),), unknown=unknown)
         if not self.merge(proposal):
             if fields["as_of"] is None:
@@ -143,8 +170,8 @@ class _Reader:
                 "quote": statements.short("; ".join(f"“{q}”" for q in quoted)) if quoted else None,
                 "sources": self.sources(said_by or attribution.resolve_source(self.snapshot, head)),
             }
-            self.add(Proposal("reaction", fields, text, ((span.start, span.end),)))
-            self.last_reaction, made = len(self.out) - 1, True
+            if self.add(Proposal("reaction", fields, text, ((span.start, span.end),))):
+                self.last_reaction, made = len(self.out) - 1, True
         return made
 
     def measures(self, span: Span, dated: Any, said_by: str | None) -> bool:

@@ -12,7 +12,7 @@ STANCES = [
     ("condemns", r"condemn\w*|denounc\w*"),
     ("warns", r"warn\w*"),
     ("calls-for", r"call(?:s|ed)?\s+(?:on|for)|urg\w*|appeal\w*"),
-    ("accuses", r"accus\w*|blam\w*"),
+    ("accuses", r"accus\w*|blam\w*|(?<!been )described (?:the \w+ )?as"),
     ("denies", r"den(?:y|ied|ies)|reject\w*"),
     ("supports", r"support(?:s|ed)\b|welcom\w*|backed\b"),
 ]
@@ -33,7 +33,7 @@ _MEASURE_VERB = re.compile(
 )
 _EVENT_VERB = re.compile(
     r"\b(?:broke out|erupted|struck|hit|began|started|attacked|ambushed|fought|clashed|seized|captured|"
-    r"collapsed|burst|flooded|swept|continued|continuing|took place|taking place|were fighting)\b",
+    r"collapsed|burst|flooded|swept|continued|continuing|took place|taking place|were fighting|witnessed)\b",
     re.I,
 )
 
@@ -65,6 +65,11 @@ def measure_kind(clause: str, situation: Situation) -> str | None:
 def is_event(sentence: str) -> bool:
     """Whether a sentence tells something that happened (fighting broke out, the dam burst)."""
     return bool(_EVENT_VERB.search(sentence))
+
+
+def ongoing(text: str) -> bool:
+    """Whether a sentence tells of something going on as it is written (`clashes are taking place`)."""
+    return bool(re.search(r"\b(?:is|are)\s+(?:still\s+)?\w+ing\b", text, re.IGNORECASE))
 
 
 def short(text: str, limit: int = 400) -> str:
