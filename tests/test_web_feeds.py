@@ -6,7 +6,7 @@ import json
 
 import feedparser
 
-from tests.web_serving import SLUG, get, moderate, serving_web
+from tests.web_serving import SLUG, base, get, moderate, serving_web
 
 
 async def test_atom_has_one_entry_per_change_and_withdraws_a_retracted_fact(database_url: str) -> None:
@@ -19,7 +19,7 @@ async def test_atom_has_one_entry_per_change_and_withdraws_a_retracted_fact(data
         ids = [e.id for e in before.entries]
         assert len(ids) == len(set(ids)) and all(i.startswith("urn:uuid:") for i in ids)
         t2 = [e for e in before.entries if " t2:" in e.title]
-        assert len(t2) == 1 and t2[0].link == f"/s/{SLUG}/history/t2"
+        assert len(t2) == 1 and t2[0].link == f"{base(serving)}/s/{SLUG}/history/t2"
         await moderate(serving, '/correct t1 killed=72 reason="Revised count"')
         await moderate(serving, '/retract t2 reason="Counted twice"')
         raw = (await get(serving, f"/s/{SLUG}/feed.atom")).text
@@ -48,4 +48,5 @@ async def test_json_feed_1_1_matches_the_atom_entries(database_url: str) -> None
         atom = feedparser.parse((await get(serving, f"/s/{SLUG}/feed.atom")).content)
         assert [i["id"] for i in document["items"]] == [e.id for e in atom.entries]
         assert [i["title"] for i in document["items"]] == [e.title for e in atom.entries]
-        assert [r["url"] for r in document["_briefing"]["retracted"]] == [f"/s/{SLUG}/history/t3"]
+        assert [r["url"] for r in document["_briefing"]["retracted"]] == [f"{base(serving)}/s/{SLUG}/history/t3"]
+        assert document["feed_url"] == f"{base(serving)}/s/{SLUG}/feed.json"

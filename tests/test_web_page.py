@@ -48,6 +48,13 @@ async def test_the_page_shows_the_chat_replies_with_sources_as_of_and_ids(databa
         assert '<link rel="alternate" type="application/atom+xml"' in page
         assert f'href="/s/{SLUG}/feed.json"' in page and f'href="/s/{SLUG}/claims.hxl.csv"' in page
         assert "<script" not in page
+        table = page[page.index('<h2 id="latest">') : page.index("</table>")]
+        assert '<th scope="col">Source</th>' in table
+        assert re.search(
+            r'<th scope="row">Syrian Observatory for Human Rights</th><td>Jableh</td><td>killed</td>'
+            r'<td class="number">48</td><td>2025-03-07 morning</td><td><a href="[^"]+/history/t2">t2</a>',
+            table,
+        )
 
 
 async def test_a_retracted_fact_leaves_the_page_and_shows_as_retracted_in_its_history(database_url: str) -> None:

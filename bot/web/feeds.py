@@ -66,7 +66,7 @@ async def entries(view: View) -> tuple[Snapshot, list[Entry], list[Deleted]]:
     for revision in sorted(revisions, key=lambda r: (r.at, r.key, r.number)):
         key, current = revision.key, snapshot.facts.get(revision.key)
         ident = entry_id(view.slug, key, revision.number)
-        link = view.history_link(key)
+        link = view.absolute(view.history_link(key))
         if current is None or current.status is Status.retracted:
             if revision.fact.status is Status.retracted:
                 continue  # the retraction itself was never an entry
@@ -90,8 +90,8 @@ async def atom(view: View) -> Rendered:
         title=one_line(snapshot.situation.title),
         subtitle=one_line(snapshot.situation.region),
         updated=modified(snapshot).isoformat(),
-        page=view.link(),
-        self_link=view.link("feed.atom"),
+        page=view.absolute(view.link()),
+        self_link=view.absolute(view.link("feed.atom")),
         entries=kept,
         deleted=deleted,
     )
@@ -104,8 +104,8 @@ async def json_feed(view: View) -> Rendered:
         "version": "https://jsonfeed.org/version/1.1",
         "title": one_line(snapshot.situation.title),
         "description": one_line(snapshot.situation.region),
-        "home_page_url": view.link(),
-        "feed_url": view.link("feed.json"),
+        "home_page_url": view.absolute(view.link()),
+        "feed_url": view.absolute(view.link("feed.json")),
         "language": "en",
         "items": [
             {

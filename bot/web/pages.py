@@ -9,12 +9,15 @@ from markupsafe import Markup
 from bot.web import html
 from bot.web.cache import Rendered
 from bot.web.view import View, modified
+from briefings.exports import claims
 from briefings.reply import Reply
+from briefings.snapshot import Snapshot
 from briefings.untrusted import one_line
 
 PARTS = (
     ("brief", "/brief", "At a glance"),
     ("toll", "/toll", "Death toll"),
+    ("latest", "", "Latest per source"),
     ("chart", "/toll chart", "Toll over time"),
     ("timeline", "/timeline", "Timeline"),
     ("reactions", "/reactions", "Reactions"),
@@ -62,13 +65,35 @@ async def situation_page(view: View) -> Rendered:
     situation = snapshot.situation
     body = []
     for anchor, command, _ in PARTS:
+        if not command:
+            continue
         reply = await view.ask(command)
         image = view.link("chart.png") if reply.image is not None else None
         body.append(html.render(reply, view.history_link, image, anchor))
+        if anchor == "toll":
+            body.append(latest_table(view, snapshot))
     changed = modified(snapshot)
     title = one_line(situation.title)
     page = _page(view, title, title, one_line(situation.region), _when(changed), body)
     return Rendered(page, HTML, changed)
+
+
+def latest_table(view: View, snapshot: Snapshot) -> Markup:
+    """Each source's latest figure per place and category, as a table (the `hxl-latest` export's rows)."""
+    rows = []
+    for figure, category, qualifier, key, _, source, as_of, *_, location in claims.latest_rows(snapshot):
+        rows.append(
+            {
+                "source": source,
+                "place": location or "Whole situation",
+                "category": category,
+                "figure": f"{qualifier} {figure}" if qualifier else figure,
+                "as_of": as_of,
+                "id": key,
+                "link": view.history_link(str(key)),
+            }
+        )
+    return Markup(html.environment.get_template("latest.html").render(rows=rows))
 
 
 async def chart_png(view: View) -> Rendered:

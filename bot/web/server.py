@@ -60,10 +60,11 @@ class WebPages:
             raise web.HTTPNotFound(text=NOT_FOUND) from None
         if not access.allows(token):
             raise web.HTTPNotFound(text=NOT_FOUND)
-        return View(self.briefings, access.slug, access.version, None if access.public else token, access.public)
+        token = None if access.public else token
+        return View(self.briefings, access.slug, access.version, token, access.public, str(request.url.origin()))
 
     async def _answer(self, request: web.Request, view: View, what: str, make: Maker) -> web.Response:
-        key = (view.slug, view.version, what, view.token)
+        key = (view.slug, view.version, what, view.token, view.origin if what.startswith("feed") else "")
         rendered = self.cache.get(key)
         if rendered is None:
             try:

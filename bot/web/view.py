@@ -24,6 +24,9 @@ class View:
     version: int
     token: str | None = None
     public: bool = False
+    origin: str = ""
+    """`scheme://host[:port]` the request came to, for the absolute links feeds need (aiohttp takes
+    `X-Forwarded-*` into account only if the deployment's proxy set-up tells it to)."""
 
     def link(self, path: str = "", **query: str) -> str:
         """A link inside this situation's pages, carrying the secret link's token when there is one."""
@@ -31,6 +34,9 @@ class View:
             query = {**query, "k": self.token}
         suffix = f"?{urlencode(query)}" if query else ""
         return f"/s/{quote(self.slug)}" + (f"/{path}" if path else "") + suffix
+
+    def absolute(self, link: str) -> str:
+        return self.origin + link
 
     def history_link(self, key: str) -> str:
         return self.link(f"history/{key}")
