@@ -69,7 +69,7 @@ class Found:
     since: str | None = None
     used: set[int] = field(default_factory=set)
     typed: dict[str, str] = field(default_factory=dict)
-    """The words that named each kind of entry (`actor` -> `alawites`)."""
+    """The words that named each kind of entry (`actor` -> `ministries`)."""
 
 
 def looks_like_question(text: str) -> bool:

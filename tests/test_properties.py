@@ -20,6 +20,7 @@ from bot.slack import blocks as slack_blocks
 from briefings.access import Caller
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse, tokens
 from briefings.commands.registry import COMMANDS
+from briefings.control_chars import control_problem
 from briefings.render_text import render as render_text
 from briefings.reply import Line, Outcome, Reply, Section, Span
 from briefings.service import Briefings
@@ -182,11 +183,19 @@ def test_tokens_split_plain_words_back(words: list[str]) -> None:
 
 
 @EXAMPLES
-@given(st.text(max_size=200).filter(lambda s: not any(q in s for q in '"“”„«»＂')))
+@given(st.text(max_size=200).filter(lambda s: not any(q in s for q in '"“”„«»＂') and control_problem(s) is None))
 def test_a_quoted_value_is_kept_whole(value: str) -> None:
     request = parse(f'/add event text="{value}" when=2025-03-08')
     assert request.options["text"] == value.strip()
     assert request.options["when"] == "2025-03-08"
+
+
+@EXAMPLES
+@given(st.text(max_size=50), st.characters(codec="utf-8", categories=["Cc"]).filter(lambda c: not c.isspace()))
+def test_a_value_with_a_control_character_is_refused_by_name(value: str, control: str) -> None:
+    clean = "".join(c for c in value if c not in '"“”„«»＂' and control_problem(c) is None)
+    with pytest.raises(ParseError, match=r"^text: contains the control character"):
+        parse(f'/add event text="{clean}{control}" when=2025-03-08')
 
 
 # ---- the service: anything typed gets a Reply
