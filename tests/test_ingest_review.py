@@ -4,10 +4,14 @@ records nothing, and only moderators decide."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 
 from briefings.access import Caller
+from briefings.facts import Toll
+from briefings.render_text import render
 from briefings.reply import Outcome
+from briefings.service import Briefings
 from tests.conftest import Ask
 
 HIGHER = (
@@ -100,3 +104,25 @@ async def test_bad_review_input_names_the_problem(ask: Ask, moderator: Caller) -
     assert not reply.ok and reply.field == "published"
     reply, text = await ask("/propose", moderator)
     assert not reply.ok and "Usage" in text
+
+
+async def test_an_article_longer_than_a_command_is_read_whole(ask: Ask, moderator: Caller) -> None:
+    filler = "Residents described a long night of gunfire and said shops stayed shut across the city. " * 45
+    text = (
+        f"/propose published=2025-03-08 {filler}\nAt least 1,500 people have been killed, the Syrian Observatory said."
+    )
+    assert len(text) > 4000
+    reply, shown = await ask(text, moderator)
+    assert reply.ok and "killed=1500" in shown, shown
+
+
+async def test_two_moderators_accepting_at_once_record_the_fact_once(briefings: Briefings, moderator: Caller) -> None:
+    other = Caller("slack", "U0MOD", "console")
+    proposed = await briefings.handle(HIGHER, moderator)
+    first = ids(render(proposed))[0]
+    replies = await asyncio.gather(
+        briefings.handle(f"/review accept {first}", moderator), briefings.handle(f"/review accept {first}", other)
+    )
+    assert sorted(bool(r.written) for r in replies) == [False, True]
+    snapshot = await briefings.store.snapshot("syria-coast-2025-03")
+    assert [t.killed for _, t in snapshot.all(Toll) if t.killed == 1000] == [1000]

@@ -11,6 +11,8 @@ from briefings.control_chars import control_problem
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _KEY = re.compile(r"^([a-z_][a-z0-9_-]*)=(.*)$", re.IGNORECASE | re.DOTALL)
 MAX_LENGTH = 4000
+ARTICLE_LENGTH = 40_000
+"""The longest text a command of RAW takes: an article of several thousand words."""
 RAW = frozenset({"propose"})
 """Commands whose text is kept as typed (an article, quotes and line breaks included) after leading options."""
 _LEADING_OPTION = re.compile(r"\s*([a-z_][a-z0-9_]*)=(\"[^\"“”]*\"|“[^\"“”]*”|\S+)", re.IGNORECASE)
@@ -60,8 +62,9 @@ def parse(text: str) -> Request:
     text = text.strip()
     if not text:
         raise ParseError("empty command; try /help")
-    if len(text) > MAX_LENGTH:
-        raise ParseError(f"the command is {len(text)} characters long; the limit is {MAX_LENGTH}")
+    limit = ARTICLE_LENGTH if text.split(None, 1)[0].lstrip("/").lower() in RAW else MAX_LENGTH
+    if len(text) > limit:
+        raise ParseError(f"the command is {len(text)} characters long; the limit is {limit}")
     if text.split(None, 1)[0].lstrip("/").lower() in RAW:
         return _raw(text)
     parts = tokens(text)

@@ -36,8 +36,7 @@ class Proposal:
                 "spans": [list(s) for s in self.spans],
                 "updates": self.updates,
                 "unknown": self.unknown,
-            },
-            sort_keys=True,
+            }
         )
 
     @classmethod
