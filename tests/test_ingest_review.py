@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from pathlib import Path
 
 from briefings.access import Caller
 from briefings.facts import Toll
@@ -126,3 +127,14 @@ async def test_two_moderators_accepting_at_once_record_the_fact_once(briefings: 
     assert sorted(bool(r.written) for r in replies) == [False, True]
     snapshot = await briefings.store.snapshot("syria-coast-2025-03")
     assert [t.killed for _, t in snapshot.all(Toll) if t.killed == 1000] == [1000]
+
+
+def test_briefing_ask_proposes_and_accepts(tmp_path: Path) -> None:
+    from tests.test_cli import run
+
+    proposed = run(tmp_path, "ask", HIGHER)
+    assert proposed.returncode == 0, proposed.stderr
+    assert "#1 toll (updates t1)" in proposed.stdout
+    accepted = run(tmp_path, "ask", "/review accept 1")
+    assert accepted.returncode == 0, accepted.stderr
+    assert "more than 1,000 killed" in accepted.stdout.lower() and "https://example.org/coast-update" in accepted.stdout
