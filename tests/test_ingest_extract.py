@@ -128,6 +128,8 @@ def test_an_unknown_speaker_is_named_as_unknown() -> None:
     text = "At least 12 people were killed in Jableh, the regional health office said."
     (toll,) = propose(text, datetime(2025, 3, 7, 9), snapshot, snapshot.sources.find("news report"))
     assert toll.unknown == {"source": "regional health office"}
+    assert toll.fields["source"] is None  # not credited to the article instead
+    assert 'source="regional health office"' in toll.command(snapshot)
 
 
 def test_a_follow_up_quote_after_an_uncredited_statement_is_not_an_error() -> None:

@@ -138,3 +138,14 @@ def test_briefing_ask_proposes_and_accepts(tmp_path: Path) -> None:
     accepted = run(tmp_path, "ask", "/review accept 1")
     assert accepted.returncode == 0, accepted.stderr
     assert "more than 1,000 killed" in accepted.stdout.lower() and "https://example.org/coast-update" in accepted.stdout
+
+
+async def test_a_proposal_from_an_unknown_source_is_refused_naming_the_source(ask: Ask, moderator: Caller) -> None:
+    _, text = await ask(
+        "/propose published=2025-03-08 At least 12 people were killed in Jableh, the regional health office said.",
+        moderator,
+    )
+    assert "Unknown source: regional health office" in text
+    first = ids(text)[0]
+    refused, said = await ask(f"/review accept {first}", moderator)
+    assert not refused.written and refused.field == "source" and "stays in the queue" in said

@@ -80,7 +80,8 @@ class _Reader:
 
     def add(self, proposal: Proposal) -> bool:
         """Keeps a proposal that names who says it; False for one nobody is credited with."""
-        if proposal.fields.get("sources") == [] or ("source" in proposal.fields and not proposal.fields["source"]):
+        named = proposal.fields.get("source") or proposal.unknown.get("source")
+        if proposal.fields.get("sources") == [] or ("source" in proposal.fields and not named):
             return False
         self.out.append(proposal)
         return True
@@ -93,7 +94,8 @@ class _Reader:
             return False
         counted = " ".join(p for p in parts if tolls.NUMBER.search(p))
         places = found_names(self.snapshot.places, counted)
-        source, as_of = said_by or self.article_source, dated[0].iso() if dated else None
+        # a speaker the situation does not know is named as such, never replaced by the article's own source
+        source, as_of = said_by or (None if unknown else self.article_source), dated[0].iso() if dated else None
         if said_by:
             self.last_toll = (self.number, said_by, as_of)
         elif self.last_toll and self.last_toll[0] == self.number - 1 and not dated:

@@ -49,6 +49,9 @@ class Proposal:
         """The moderator command that records it: `/update toll ...` or `/add KIND ...` (names, not keys)."""
         words = ["/update toll"] if self.kind == "toll" else [f"/add {self.kind}"]
         for name, value in self.fields.items():
+            if name == "source" and value is None and self.unknown.get("source"):
+                words.append(f"source={_quoted(self.unknown['source'])}")  # refused until the source is added
+                continue
             if value is None or value == []:
                 continue
             if name in NAMED:
