@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from briefings import questions, replays
+from briefings import questions
 from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
 from briefings.answers import changed, chart, digest
@@ -21,10 +21,8 @@ from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Context
 from briefings.facts import Toll
 from briefings.reply import Outcome, Reply, Section, line, problem, u
-from briefings.search.understand import Understood, understand
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
-from briefings.store.requests import RequestLedger
 from briefings.store.store import now
 
 log = logging.getLogger(__name__)
@@ -154,6 +152,8 @@ class Briefings:
             snapshot = await self.store.snapshot(slug, version)
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
+        from briefings.search.understand import Understood, understand  # loaded by the first question in words
+
         try:
             understood = understand(text, snapshot, self.clock())
         except Exception:
@@ -191,6 +191,9 @@ class Briefings:
                 return self.answers[key]
             context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent, version)
             if request_id and found.moderators_only:
+                from briefings import replays
+                from briefings.store.requests import RequestLedger
+
                 ledger = RequestLedger(self.store)
                 reply = await replays.once(ledger, request_id, caller.ident, partial(found.run, context, request))
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from briefings.answers import changed, digest
@@ -10,25 +11,29 @@ from briefings.answers.common import local_time
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
 from briefings.commands.unexpected import unexpected
-from briefings.digests.schedule import (
-    ALL_DAYS,
-    DAY_EXAMPLES,
-    TIME_EXAMPLES,
-    WEEKDAYS,
-    ZONE_EXAMPLES,
-    Schedule,
-    parse_days,
-    parse_time,
-    parse_zone,
-)
 from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
-from briefings.store.digests import DigestStore
+
+if TYPE_CHECKING:  # schedules and subscriptions are loaded by the first /digest, not by every command
+    from briefings.digests.schedule import Schedule
+    from briefings.store.digests import DigestStore
 
 USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | preview"
 
 
 def parse_schedule(words: list[str], options: dict[str, str], default_zone: ZoneInfo) -> Schedule:
     """Words in any order — a time, days, a timezone (`08:00 mon-fri Europe/London`) — or time=, days=, tz=."""
+    from briefings.digests.schedule import (
+        ALL_DAYS,
+        DAY_EXAMPLES,
+        TIME_EXAMPLES,
+        WEEKDAYS,
+        ZONE_EXAMPLES,
+        Schedule,
+        parse_days,
+        parse_time,
+        parse_zone,
+    )
+
     at = parse_time(options["time"]) if "time" in options else None
     days = parse_days(options["days"]) if "days" in options else None
     zone_text = options.get("tz") or options.get("timezone")
@@ -59,6 +64,8 @@ def parse_schedule(words: list[str], options: dict[str, str], default_zone: Zone
 async def digest_command(ctx: Context, request: Request) -> Reply:
     action = request.words[0].lower() if request.words else "list"
     rest = request.words[1:]
+    from briefings.store.digests import DigestStore
+
     digests = DigestStore(ctx.store)
     channel = ctx.caller.channel
     if action in ("subscribe", "unsubscribe") and not ctx.is_moderator:

@@ -14,7 +14,6 @@ from briefings.facts import Actor, Fact, Place, Source, Status, Toll
 from briefings.reply import Line, Outcome, Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
 from briefings.store import Change, Revision
-from briefings.store.digests import PENDING, DigestStore
 from briefings.updates import SPECS, Env, InputError, new_fact, revised_fact
 from briefings.when import When
 
@@ -60,6 +59,8 @@ async def recorded(
 async def queue_urgent(ctx: Context, batch: str) -> int:
     """One pending urgent run per subscribed channel of the situation (not per subscription: a channel with two
     digest times still gets it once); the scheduler posts each once."""
+    from briefings.store.digests import PENDING, DigestStore  # subscriptions: only an urgent change needs them
+
     digests = DigestStore(ctx.store)
     count = 0
     by_channel = {s.channel: s for s in reversed(await digests.subscriptions(slug=ctx.slug))}
