@@ -41,6 +41,8 @@ async def test_claims_hxl_is_one_claim_per_row_read_tag_by_tag(briefings: Briefi
     assert t1.get("#crisis+name") == "Clashes on Syria's coast"
     assert by_id["t2"].get("#loc+name") == "Jableh"
     assert by_id["t2"].get("#adm1+name") == "Latakia province"
+    assert by_id["t2"].get("#adm1+code") == "SY06"
+    assert by_id["t1"].get("#adm1+code") in (None, "")  # the whole situation: no place
     assert by_id["t4"].get("#affected+killed") == "120"
     assert by_id["t4"].get("#meta+id+superseded_by") in (None, "")
     total_only = data.with_columns("#affected+killed-civilians-security-insurgents-unknown-min-max")
