@@ -19,7 +19,6 @@ from briefings.answers import changed, chart, digest
 from briefings.commands import reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Context
-from briefings.facts import Toll
 from briefings.reply import Outcome, Reply, Section, line, problem, u
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
@@ -102,7 +101,7 @@ class Briefings:
         snapshot = await self.store.snapshot(slug)
         found = await changed.gather(self.store, snapshot, since, slice(0, digest.SHOWN_AT_MOST))
         reply = digest.answer(snapshot, found, now)
-        if any(isinstance(snapshot.facts[item.key], Toll) for item in found.items):
+        if found.tolls:
             # tolls changed: the toll over time goes with it (drawn in a worker thread, like every chart)
             reply.image = (await asyncio.to_thread(chart.answer, snapshot)).image
         return reply

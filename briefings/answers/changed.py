@@ -6,11 +6,13 @@ they were recorded. Worked out from the current state; the store is read only fo
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from briefings.answers.latest import series_of
-from briefings.facts import Fact, Sourced, Status, Toll
+from briefings.facts import Claim, Event, Fact, Measure, Reaction, Sourced, Status, Toll
 from briefings.snapshot import Snapshot, fact_order
 from briefings.store import Revision, Store
 from briefings.store.window import around, loaded_since
@@ -18,12 +20,12 @@ from briefings.when import When
 
 TOLLS, LATE, CORRECTED, RETRACTED = "Tolls", "Recorded late, for earlier days", "Corrections", "Retracted"
 ORDER = [TOLLS, "New events", "New measures", "New reactions", "New claims", CORRECTED, RETRACTED, LATE]
+_PLACE = {heading: number for number, heading in enumerate(ORDER)}
 _PART_ENDS = {"morning": 12, "afternoon": 17, "evening": 21, "night": 24}
 
 
-def reported_end(when: When, snapshot: Snapshot) -> datetime:
-    """The latest instant `when` may mean, in the situation's time: a day's end, a part of a day's end."""
-    zone = snapshot.situation.zone
+def reported_end(when: When, zone: ZoneInfo) -> datetime:
+    """The latest instant `when` may mean, in the situation's time (`zone`): a day's end, a part of a day's end."""
     if when.month_only:
         first = when.day.replace(day=1)
         return datetime.combine((first + timedelta(days=32)).replace(day=1), time(), zone)
@@ -34,8 +36,10 @@ def reported_end(when: When, snapshot: Snapshot) -> datetime:
 
 
 def reported(fact: Fact) -> When | None:
-    value = getattr(fact, "as_of", None) or getattr(fact, "when", None)
-    return value if isinstance(value, When) else None
+    """When a fact was reported (a toll's as-of, an event's or a statement's date); None for names."""
+    if isinstance(fact, Toll):
+        return fact.as_of
+    return fact.when if isinstance(fact, Event | Measure | Reaction | Claim) else None
 
 
 @dataclass
@@ -56,20 +60,27 @@ class Item:
 class Changes:
     since: datetime
     items: list[Item]
-    """Newest first."""
+    """The newest first (as many as were asked for)."""
+    total: int = 0
+    """How many there are in all."""
+    tolls: bool = False
+    """Whether any toll changed."""
     loaded: int = 0
     """Facts a situation file created since then: counted, not listed."""
     revisions: dict[str, list[Revision]] = field(default_factory=dict)
     """For facts shown that existed before or were retracted: where they stood then, and their latest revision."""
 
 
-def work_out(snapshot: Snapshot, since: datetime, loaded: set[str]) -> Changes:
-    """Every change since `since`, newest first, from the state alone."""
+def work_out(snapshot: Snapshot, since: datetime, loaded: set[str], first: int) -> Changes:
+    """The `first` changes since `since`, newest first, and how many there are, from the state alone."""
+    zone = snapshot.situation.zone
     items: list[Item] = []
     groups: dict[tuple[str | None, str, bool], list[str]] = {}
-    for key, recorded in snapshot.recorded_at.items():
-        revised = snapshot.revised_at.get(key, recorded)
-        if revised <= since or (key in loaded and revised == recorded):
+    for key, revised in snapshot.revised_at.items():
+        if revised <= since:
+            continue
+        recorded = snapshot.recorded_at.get(key, revised)
+        if key in loaded and revised == recorded:
             continue
         fact = snapshot.facts[key]
         retracted = fact.status is Status.retracted
@@ -80,7 +91,7 @@ def work_out(snapshot: Snapshot, since: datetime, loaded: set[str]) -> Changes:
         if when is None or not isinstance(fact, Sourced):
             items.append(Item(f"New {fact.kind}s", recorded, [key]))
             continue
-        end = reported_end(when, snapshot)
+        end = reported_end(when, zone)
         late = end <= since
         if isinstance(fact, Toll):
             groups.setdefault((fact.place, series_of(snapshot, fact.sources[0]), late), []).append(key)
@@ -90,9 +101,11 @@ def work_out(snapshot: Snapshot, since: datetime, loaded: set[str]) -> Changes:
         keys.sort(key=lambda k: _rank(snapshot, k))
         newest = snapshot.facts[keys[-1]]
         assert isinstance(newest, Toll)
-        items.append(Item(LATE if late else TOLLS, reported_end(newest.as_of, snapshot), keys))
-    items.sort(key=lambda item: (_tier(item), item.at, _order(item)), reverse=True)
-    return Changes(since, items, len(loaded) - sum(1 for item in items if item.key in loaded))
+        items.append(Item(LATE if late else TOLLS, reported_end(newest.as_of, zone), keys))
+    top = heapq.nlargest(first, items, key=lambda item: (_tier(item), item.at, _order(item)))
+    unlisted = len(loaded) - sum(1 for item in items if item.key in loaded)
+    tolls = bool(groups) or any(isinstance(snapshot.facts[item.key], Toll) for item in items)
+    return Changes(since, top, total=len(items), tolls=tolls, loaded=unlisted)
 
 
 def _tier(item: Item) -> int:
@@ -101,8 +114,7 @@ def _tier(item: Item) -> int:
 
 
 def _order(item: Item) -> tuple[int, tuple[str, int]]:
-    heading = ORDER.index(item.heading) if item.heading in ORDER else len(ORDER)
-    return (-heading, fact_order(item.key))
+    return (-_PLACE.get(item.heading, len(ORDER)), fact_order(item.key))
 
 
 def _rank(snapshot: Snapshot, key: str) -> tuple[tuple[date, int, int], datetime, tuple[str, int]]:
@@ -114,7 +126,8 @@ def _rank(snapshot: Snapshot, key: str) -> tuple[tuple[date, int, int], datetime
 async def gather(store: Store, snapshot: Snapshot, since: datetime, shown: slice) -> Changes:
     """What changed since `since`, with the revisions needed to describe the items in `shown`."""
     slug = snapshot.situation.slug
-    changes = work_out(snapshot, since, await loaded_since(store, slug, since))
+    new = [key for key, recorded in snapshot.recorded_at.items() if recorded > since]
+    changes = work_out(snapshot, since, await loaded_since(store, slug, new), shown.stop or 0)
     needed = {item.key for item in changes.items[shown] if item.heading in (CORRECTED, RETRACTED)}
     changes.revisions = await around(store, slug, needed, since)
     return changes

@@ -45,7 +45,7 @@ def answer(snapshot: Snapshot, changes: Changes, now: datetime) -> Reply:
 
 def _last_line(snapshot: Snapshot, changes: Changes, shown: int) -> Line:
     """`3 more changes: /whatchanged since=… · More: 4 tolls /toll · …`."""
-    more = len(changes.items) - shown
+    more = changes.total - shown
     counts = brief.counts(snapshot).text
     if more > 0:
         changed = f"{more} more change{'s' if more > 1 else ''}"

@@ -36,14 +36,14 @@ def answer(snapshot: Snapshot, changes: Changes, now: datetime, page: int = 1) -
         for heading, lines in sorted(by_heading.items(), key=lambda e: ORDER.index(e[0]) if e[0] in ORDER else 99)
     ]
     notes: list[Line] = []
-    older = len(changes.items) - page_of(page).start - len(shown)
+    older = changes.total - page_of(page).start - len(shown)
     if older > 0:
         more = f"/whatchanged {since_option(changes, snapshot)} page={page + 1}"
         notes.append(line(f"{older} older change{'s' if older > 1 else ''} not shown: {more}"))
     if changes.loaded:
         notes.append(line(f"{changes.loaded} facts loaded from a situation file."))
     if not shown and page > 1:
-        notes.append(line(f"There are only {len(changes.items)} changes since then: fewer pages than {page}."))
+        notes.append(line(f"There are only {changes.total} changes since then: fewer pages than {page}."))
     elif not changes.items and not changes.loaded:
         notes.append(line("Nothing has changed since then."))
     if notes:

@@ -25,8 +25,12 @@ async def around(store: Store, slug: str, keys: Collection[str], since: datetime
     )
     latest = select(func.max(last.c.number)).where(last.c.fact_id == revisions.c.fact_id).scalar_subquery()
     found: dict[str, list[Revision]] = {}
+    ids = select(facts.c.id).join(situations, situations.c.id == facts.c.situation_id)
+    async with store.reading() as db:
+        owners = list((await db.execute(ids.where(situations.c.slug == slug, facts.c.key.in_(list(keys))))).scalars())
+    # by fact id, so every planner reads only these facts' revisions (by the (fact, number) index)
     wanted = (revisions.c.number == 1) | (revisions.c.number == stood) | (revisions.c.number == latest)
-    condition = facts.c.key.in_(list(keys)) & wanted
+    condition = revisions.c.fact_id.in_(owners) & wanted
     for revision in await store._revisions(slug, condition):  # the store package's own reader
         found.setdefault(revision.key, []).append(revision)
     for revisions_of in found.values():
@@ -34,13 +38,16 @@ async def around(store: Store, slug: str, keys: Collection[str], since: datetime
     return found
 
 
-async def loaded_since(store: Store, slug: str, since: datetime) -> set[str]:
-    """Facts a situation file created after `since` (counted in what changed, not listed one by one)."""
+async def loaded_since(store: Store, slug: str, keys: Collection[str]) -> set[str]:
+    """Of `keys` (facts first recorded since a time), those a situation file created: counted in what changed,
+    not listed one by one."""
+    if not keys:
+        return set()
     query = (
         select(facts.c.key)
         .join(revisions, revisions.c.fact_id == facts.c.id)
         .join(situations, situations.c.id == facts.c.situation_id)
-        .where(and_(situations.c.slug == slug, revisions.c.at > since, revisions.c.action == "load"))
+        .where(and_(situations.c.slug == slug, facts.c.key.in_(list(keys)), revisions.c.action == "load"))
         .where(revisions.c.number == 1)
     )
     async with store.reading() as db:
