@@ -13,7 +13,8 @@ import pytest
 
 from tests.conftest import ROOT
 
-FORBIDDEN = {"discord", "slack_bolt", "slack_sdk", "apscheduler"}
+FORBIDDEN = {"discord", "slack_bolt", "slack_sdk", "apscheduler", "aiohttp", "jinja2", "markupsafe"}
+"""Platforms, the scheduler, HTTP and HTML templates belong to the adapters (`bot/`), never to the core."""
 CORE = ROOT / "briefings"
 
 
@@ -50,7 +51,7 @@ def f():
 from . import sibling
 """
     top = {name.split(".")[0] for name in imported_modules(ast.parse(source))}
-    assert FORBIDDEN - {"slack_sdk"} <= top
+    assert FORBIDDEN - {"slack_sdk", "aiohttp", "jinja2", "markupsafe"} <= top
     assert "sibling" not in top
 
 

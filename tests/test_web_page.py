@@ -6,8 +6,10 @@ import re
 
 from sqlalchemy import select
 
+from briefings.access import Caller
+from briefings.reply import Outcome
 from briefings.store.schema import web_access
-from tests.web_serving import SLUG, get, moderate, serving_web, share_secret
+from tests.web_serving import MODERATOR, SLUG, get, moderate, serving_web, share_secret
 
 
 async def test_a_situation_not_shared_is_not_found(database_url: str) -> None:
@@ -95,3 +97,17 @@ async def test_hostile_fact_text_is_inert_on_the_page(database_url: str) -> None
         assert "<script" not in page and "<a href='https" not in page and "<img src=x" not in page
         feed = (await get(serving, f"/s/{SLUG}/feed.atom")).text
         assert "<script" not in feed and "&lt;script&gt;" in feed
+
+
+async def test_only_moderators_share_and_the_secret_is_never_shown_again(database_url: str) -> None:
+    async with serving_web(database_url) as serving:
+        member = Caller("console", "reader", "console")
+        refused = await serving.briefings.handle("/weblink public", member)
+        assert refused.outcome is Outcome.refused
+        assert (await get(serving, f"/s/{SLUG}")).status_code == 404
+        token = await share_secret(serving)
+        status = await moderate(serving, "/weblink")
+        assert "secret link only" in status and token not in status
+        wrong = await serving.briefings.handle("/weblink everyone", MODERATOR)
+        assert wrong.outcome is Outcome.invalid
+        assert (await get(serving, f"/s/{SLUG}?k={token}")).status_code == 200
