@@ -16,12 +16,26 @@ from tests.conftest import SEEDS
 HEAVY = ("slack_bolt", "slack_sdk", "discord", "matplotlib", "apscheduler", "alembic", "aiohttp")
 OTHER_DATABASE = "sqlalchemy.dialects.postgresql"
 """PostgreSQL's dialect: an answer from an SQLite database has no use for it."""
+ON_DEMAND = (
+    "yaml",
+    "briefings.loader",
+    "briefings.ingest",
+    "briefings.store.proposals",
+    "briefings.store.digests",
+    "briefings.digests.schedule",
+    "briefings.search.understand",
+    "briefings.store.requests",
+)
+"""The core's own parts a read command has no use for: situation files, article reading, the review queue,
+digest subscriptions, the plain-word question reader and the request ledger of moderators' retries."""
 PROBE = """
 import contextlib, io, json, sys
 from bot.cli import main
 with contextlib.redirect_stdout(io.StringIO()) as out:
     code = main(sys.argv[1:])
-loaded = {m.split(".")[0] for m in sys.modules} | {m for m in sys.modules if m.startswith("sqlalchemy.dialects.")}
+loaded = {m.split(".")[0] for m in sys.modules} | {
+    m for m in sys.modules if m.startswith(("sqlalchemy.dialects.", "briefings."))
+}
 print(json.dumps({"code": code, "out": out.getvalue(), "loaded": sorted(loaded)}))
 """
 
@@ -53,3 +67,11 @@ def test_a_chart_loads_the_chart_library_and_nothing_else_heavy(tmp_path: Path) 
     loaded = set(charted["loaded"])  # type: ignore[arg-type]
     assert "matplotlib" in loaded
     assert not (set(HEAVY) - {"matplotlib"}) & loaded
+
+
+@pytest.mark.parametrize("command", ["/toll", "/brief", "/timeline"])
+def test_a_read_command_loads_none_of_the_cores_other_parts(tmp_path: Path, command: str) -> None:
+    loaded_by(tmp_path, "ask", "/toll")  # creates the database and loads the seed (situation files)
+    again = loaded_by(tmp_path, "ask", command)
+    assert again["code"] == 0, again["out"]
+    assert not set(ON_DEMAND) & set(again["loaded"]), set(ON_DEMAND) & set(again["loaded"])  # type: ignore[arg-type]

@@ -4,15 +4,16 @@ accepting one runs the ordinary `/update toll` or `/add` command, so every check
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
+from typing import TYPE_CHECKING
 
 from briefings.commands.parse import Request, parse
 from briefings.commands.registry import COMMANDS, Context, command
-from briefings.ingest import propose
-from briefings.ingest.statements import short
 from briefings.reply import Line, Reply, Section, b, line, problem, u
 from briefings.snapshot import Snapshot
-from briefings.store.proposals import ACCEPTED, PENDING, REJECTED, TAKING, ProposalQueue, Queued
 from briefings.when import When
+
+if TYPE_CHECKING:  # article reading and the queue are loaded by the first /propose or /review, not by every command
+    from briefings.store.proposals import ProposalQueue, Queued
 
 PROPOSE_USAGE = '/propose [published=YYYY-MM-DD] [url=URL] [title="..."] [source=NAME] TEXT OF THE ARTICLE'
 REVIEW_USAGE = "/review · /review accept ID [confirm=yes] · /review reject ID"
@@ -51,6 +52,9 @@ async def propose_command(ctx: Context, request: Request) -> Reply:
             reply = problem(f"Nothing proposed — source: unknown source '{request.options['source']}'.")
             reply.field = "source"
             return reply
+    from briefings.ingest import propose
+    from briefings.store.proposals import PENDING, ProposalQueue, Queued
+
     found = propose(text, published, snapshot, source)
     if not found:
         return Reply("No new facts found in that text", [Section(None, [line("Nothing was added to the queue.")])])
@@ -67,6 +71,8 @@ async def propose_command(ctx: Context, request: Request) -> Reply:
 
 
 def _card(item: Queued, snapshot: Snapshot) -> list[Line]:
+    from briefings.ingest.statements import short
+
     p = item.proposal
     head = f"#{item.id} {p.kind}" + (f" (updates {p.updates})" if p.updates else "")
     lines = [line(b(head), " ", u(p.command(snapshot))), line("From: ", u(short(p.evidence, 300)), level=1)]
@@ -79,6 +85,8 @@ def _card(item: Queued, snapshot: Snapshot) -> list[Line]:
     "review", REVIEW_USAGE, "The queue of proposed facts: list, accept or reject (moderators).", moderators_only=True
 )
 async def review_command(ctx: Context, request: Request) -> Reply:
+    from briefings.store.proposals import PENDING, REJECTED, ProposalQueue
+
     queue = ProposalQueue(ctx.store)
     words = [w.lower() for w in request.words]
     if not words or words == ["list"]:
@@ -109,11 +117,15 @@ async def review_command(ctx: Context, request: Request) -> Reply:
 
 def evidence_note(item: Queued) -> str:
     """What a recorded fact keeps of the article: where it came from and the sentence that says it."""
+    from briefings.ingest.statements import short
+
     where = item.url or item.title or f"an article of {item.published.date().isoformat()}"
     return short(f"From {where}: {item.proposal.evidence}", 400)
 
 
 async def _accept(ctx: Context, request: Request, queue: ProposalQueue, item: Queued) -> Reply:
+    from briefings.store.proposals import ACCEPTED, PENDING, TAKING
+
     if not await queue.move(item.id, PENDING, TAKING, ctx.caller.ident, ctx.now):
         return problem(f"Proposal #{item.id} was decided by someone else just now.")
     snapshot = await ctx.snapshot()
