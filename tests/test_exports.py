@@ -34,7 +34,9 @@ async def test_claims_hxl_is_one_claim_per_row_read_tag_by_tag(briefings: Briefi
     assert t1.get("#affected+killed+security") == "35"
     assert t1.get("#meta+source") == "Syrian Observatory for Human Rights"
     assert t1.get("#meta+source+type") == "war-monitor"
-    assert t1.get("#date+reported") == "2025-03-07 morning"
+    assert t1.get("#date+reported") == "2025-03-07"
+    assert t1.get("#meta+as_of") == "2025-03-07 morning"
+    assert by_id["t4"].get("#date+reported") == "2025-03-08T18:00"
     assert t1.get("#meta+figures") == "wounded: dozens"
     assert t1.get("#meta+id+superseded_by") == "t4"
     assert t1.get("#status") == "reported"
@@ -45,6 +47,7 @@ async def test_claims_hxl_is_one_claim_per_row_read_tag_by_tag(briefings: Briefi
     assert by_id["t1"].get("#adm1+code") in (None, "")  # the whole situation: no place
     assert by_id["t4"].get("#affected+killed") == "120"
     assert by_id["t4"].get("#meta+id+superseded_by") in (None, "")
+    assert hxl.validate(data)["is_valid"]  # libhxl's default schema: dates are dates, numbers numbers
     total_only = data.with_columns("#affected+killed-civilians-security-insurgents-unknown-min-max")
     assert [c.display_tag for c in total_only.columns] == ["#affected+killed"]
 
@@ -61,6 +64,9 @@ async def test_latest_per_source_and_place_keeps_one_source_per_row(briefings: B
     assert ("Syrian Observatory for Human Rights", "", "120") in killed
     assert ("Syrian Observatory for Human Rights", "Jableh", "48") in killed
     assert all(";" not in (r.get("#meta+source") or "") for r in data)
+    wounded = [r for r in data if r.get("#indicator+name") == "wounded"]
+    assert [(r.get("#indicator+num"), r.get("#meta+words")) for r in wounded] == [(None, "dozens")]
+    assert hxl.validate(hxl.data(io.BytesIO(claims.latest_csv(snapshot).encode())).cache())["is_valid"]
 
 
 async def test_acled_and_ucdp_tables_leave_unknown_columns_empty(briefings: Briefings) -> None:

@@ -81,7 +81,8 @@ async def situation_page(view: View) -> Rendered:
 def latest_table(view: View, snapshot: Snapshot) -> Markup:
     """Each source's latest figure per place and category, as a table (the `hxl-latest` export's rows)."""
     rows = []
-    for figure, category, qualifier, key, _, source, as_of, *_, location in claims.latest_rows(snapshot):
+    for number, words, category, qualifier, key, _, source, _, as_of, *_, location in claims.latest_rows(snapshot):
+        figure = words if number is None else number
         rows.append(
             {
                 "source": source,

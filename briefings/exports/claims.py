@@ -10,6 +10,7 @@ from briefings.exports.csvtext import write
 from briefings.exports.places import where
 from briefings.facts import Source, Status, Toll
 from briefings.snapshot import Snapshot
+from briefings.when import When
 
 CLAIM_COLUMNS = (
     ("Killed", "#affected+killed"),
@@ -18,6 +19,7 @@ CLAIM_COLUMNS = (
     ("Source", "#meta+source"),
     ("Source type", "#meta+source+type"),
     ("As of", "#date+reported"),
+    ("As of, as reported", "#meta+as_of"),
     ("Country", "#country+name"),
     ("Country code", "#country+code"),
     ("Admin 1", "#adm1+name"),
@@ -45,12 +47,14 @@ CLAIM_COLUMNS = (
 
 LATEST_COLUMNS = (
     ("Figure", "#indicator+num"),
+    ("Figure in words", "#meta+words"),
     ("Category", "#indicator+name"),
     ("Qualifier", "#meta+qualifier"),
     ("Claim ID", "#meta+id"),
     ("Situation", "#crisis+name"),
     ("Source", "#meta+source"),
     ("As of", "#date+reported"),
+    ("As of, as reported", "#meta+as_of"),
     ("Country", "#country+name"),
     ("Country code", "#country+code"),
     ("Admin 1", "#adm1+name"),
@@ -72,6 +76,14 @@ def source_names(snapshot: Snapshot, toll: Toll) -> tuple[str, str]:
     names = "; ".join(s.name if isinstance(s, Source) else key for s, key in zip(sources, toll.sources, strict=True))
     kinds = "; ".join(s.type.value for s in sources if isinstance(s, Source))
     return names, kinds
+
+
+def hxl_date(when: When) -> str:
+    """A date HXL tools read (`2025-03-07`, `2025-03-08T18:00`, `2025-03`); the source's own precision ("by",
+    "morning") goes in the column beside it."""
+    if when.month_only:
+        return when.day.strftime("%Y-%m")
+    return when.day.isoformat() + (when.clock.strftime("T%H:%M") if when.clock else "")
 
 
 def _number(value: object) -> object:
@@ -98,7 +110,7 @@ def claim_rows(snapshot: Snapshot) -> Iterator[list[object]]:
         names, kinds = source_names(snapshot, toll)
         vague = [f"{n}: {toll.value(n)}" for n in ("wounded", "kidnapped") if isinstance(toll.value(n), str)]
         yield [
-            toll.killed, key, title, names, kinds, toll.as_of.iso(),
+            toll.killed, key, title, names, kinds, hxl_date(toll.as_of), toll.as_of.iso(),
             place.country, place.iso3, place.adm1, place.adm1_code, place.adm2, place.adm2_code, place.location,
             place.lat, place.lon,
             toll.qualifier.value if toll.qualifier else None, toll.low, toll.high,
@@ -125,8 +137,10 @@ def latest_rows(snapshot: Snapshot) -> Iterator[list[object]]:
         place = where(snapshot, toll.place)
         names, _ = source_names(snapshot, toll)
         qualifier = toll.qualifier.value if toll.qualifier and category == "killed" else None
+        value = toll.value(category)
         yield [
-            toll.value(category), category, qualifier, key, title, names, toll.as_of.iso(),
+            _number(value), None if isinstance(value, int) else value, category, qualifier, key, title, names,
+            hxl_date(toll.as_of), toll.as_of.iso(),
             place.country, place.iso3, place.adm1, place.adm1_code, place.adm2, place.adm2_code, place.location,
         ]  # fmt: skip
 
