@@ -2,7 +2,8 @@
 
 `briefing serve web` (the real server: health listener, connection guard, access check per request, answers kept
 per situation version) on 127.0.0.1 with the seed on SQLite, and in the same run a bare aiohttp app whose one
-handler returns a constant body of the page's size. The load generator is a separate process (this file with
+handler returns a constant body of the page's size (also behind the real listener's connection guard, to show
+what the guard costs). The load generator is a separate process (this file with
 --client), sending GETs with `concurrency` keep-alive connections for at most `seconds` or `limit` requests.
 
     .venv/bin/python bench/web.py [--seconds 4] [--limit 20000]
@@ -22,6 +23,7 @@ import aiohttp
 from aiohttp import web
 from common import machine, percentile
 
+from bot.guard import ConnectionGuard, listen
 from tests.web_serving import SLUG, base, moderate, serving_web
 
 CONCURRENCY = (1, 16)
@@ -75,17 +77,23 @@ async def load(url: str, concurrency: int, seconds: float, limit: int) -> dict[s
     return result
 
 
-async def bare(body: bytes) -> tuple[web.AppRunner, str]:
+async def bare(body: bytes, guard: ConnectionGuard | None = None) -> tuple[web.AppRunner, str]:
+    """A constant handler on a plain aiohttp site, or behind the connection guard the real listener uses."""
+
     async def constant(request: web.Request) -> web.Response:
         return web.Response(body=body, content_type="text/html")
 
-    app = web.Application()
+    app = web.Application(middlewares=[guard.middleware] if guard else [])
     app.add_routes([web.get("/", constant)])
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
+    if guard is not None:
+        listener = await listen(guard, runner, "127.0.0.1", 0)
+        port = int(listener.sockets[0].getsockname()[1])
+    else:
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
     return runner, f"http://127.0.0.1:{port}/"
 
 
@@ -108,15 +116,19 @@ async def main(args: argparse.Namespace) -> None:
             async with aiohttp.ClientSession() as session, session.get(base(serving) + PATHS[0]) as response:
                 page = await response.read()
             runner, bare_url = await bare(page)
+            guarded, guarded_url = await bare(page, ConnectionGuard())
             try:
                 for concurrency in CONCURRENCY:
                     baseline = await load(bare_url, concurrency, args.seconds, args.limit)
                     print(row("bare aiohttp, constant body", concurrency, baseline, None))
+                    behind = await load(guarded_url, concurrency, args.seconds, args.limit)
+                    print(row("the same behind the connection guard", concurrency, behind, baseline))
                     for path in PATHS:
                         result = await load(base(serving) + path, concurrency, args.seconds, args.limit)
                         print(row(path.replace(SLUG, "SLUG"), concurrency, result, baseline))
             finally:
                 await runner.cleanup()
+                await guarded.cleanup()
 
 
 if __name__ == "__main__":
