@@ -13,9 +13,10 @@ import pytest
 
 import briefings.store.store as store_module
 from briefings.access import Caller
-from briefings.answers.changes import whatchanged
+from briefings.answers.changed import gather
 from briefings.answers.latest import latest_tolls
 from briefings.answers.timeline import items
+from briefings.answers.whatchanged import answer, page_of
 from briefings.facts import Event, Status, Toll
 from briefings.loader import load_file
 from briefings.render_text import render
@@ -273,9 +274,9 @@ async def test_quick_reads_on_sqlite_see_other_writers_and_fall_back_when_they_c
         await two.close()
 
 
-async def test_changes_since_gives_each_changed_fact_from_where_it_stood(briefings: Briefings) -> None:
-    """The digest and /whatchanged compare a fact as it stood at `since` with what came after: the store gives
-    exactly that revision and the later ones, not the whole history."""
+async def test_what_changed_compares_each_fact_with_where_it_stood(briefings: Briefings) -> None:
+    """/whatchanged compares a fact as it stood at `since` with what came after, read from the store: revisions
+    before `since` are the starting point, not changes."""
     store = briefings.store
     start = datetime.now(UTC) + timedelta(days=1)  # after the seed was loaded
     for hour, killed in enumerate((100, 110, 120)):  # t4: three revisions before `since`
@@ -291,9 +292,10 @@ async def test_changes_since_gives_each_changed_fact_from_where_it_stood(briefin
             at=start + timedelta(hours=hour),
         )
     await store.write(SLUG, [Change(fact=new_toll(killed=7))], author="console:mod", at=start + timedelta(hours=8))
-    changes = await store.changes_since(SLUG, since)
-    assert [(r.key, r.number) for r in changes] == [("t4", 3), ("t4", 4), ("t4", 5), ("t6", 1)]
-    reply = whatchanged(await store.snapshot(SLUG), changes, since, start + timedelta(hours=9))
+    snapshot = await store.snapshot(SLUG)
+    changes = await gather(store, snapshot, since, page_of(1))
+    assert {item.key for item in changes.items} == {"t4", "t6"}  # t5 was untouched since
+    reply = answer(snapshot, changes, start + timedelta(hours=9))
     assert "120 → 140" in render(reply)  # as it stood at `since` against now
 
 

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, String, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
-from sqlalchemy.orm import aliased
 
 from briefings.facts import FACT_KINDS, KIND_BY_PREFIX, Fact, Situation
 from briefings.snapshot import Snapshot
@@ -272,20 +271,6 @@ class Store:
 
     async def all_revisions(self, slug: str) -> list[Revision]:
         return await self._revisions(slug, True)
-
-    async def changes_since(self, slug: str, since: datetime) -> list[Revision]:
-        """For every fact revised after `since`: its revisions since then, after the one it stood at then
-        (if it existed), so before and after can be compared without reading whole histories."""
-        earlier = aliased(revisions)
-        stood = (
-            select(func.max(earlier.c.number))
-            .where(earlier.c.fact_id == revisions.c.fact_id, earlier.c.at <= since)
-            .scalar_subquery()
-        )
-        changed = select(revisions.c.fact_id).where(revisions.c.at > since)
-        return await self._revisions(
-            slug, revisions.c.fact_id.in_(changed) & ((revisions.c.at > since) | (revisions.c.number == stood))
-        )
 
     async def last_batch(self, slug: str, author: str) -> list[Revision]:
         """The author's most recent command that changed facts and has not been undone (undos excluded)."""
