@@ -17,13 +17,14 @@ import json
 import sys
 import tempfile
 import time
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 import aiohttp
 from aiohttp import web
 from common import machine, percentile
 
-from bot.guard import ConnectionGuard, listen
+from bot.guard import ConnectionGuard, GuardedSite
 from tests.web_serving import SLUG, base, moderate, serving_web
 
 CONCURRENCY = (1, 16)
@@ -77,24 +78,23 @@ async def load(url: str, concurrency: int, seconds: float, limit: int) -> dict[s
     return result
 
 
-async def bare(body: bytes, guard: ConnectionGuard | None = None) -> tuple[web.AppRunner, str]:
-    """A constant handler on a plain aiohttp site, or behind the connection guard the real listener uses."""
+async def bare(body: bytes, guard: ConnectionGuard | None = None) -> tuple[Callable[[], Awaitable[None]], str]:
+    """A constant handler on a plain aiohttp site, or behind the connection guard the real listener uses;
+    returns how to stop it and its address."""
 
     async def constant(request: web.Request) -> web.Response:
         return web.Response(body=body, content_type="text/html")
 
     app = web.Application(middlewares=[guard.middleware] if guard else [])
     app.add_routes([web.get("/", constant)])
+    if guard is not None:
+        site = GuardedSite(guard)
+        port = await site.start(app, "127.0.0.1", 0)
+        return site.stop, f"http://127.0.0.1:{port}/"
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
-    if guard is not None:
-        listener = await listen(guard, runner, "127.0.0.1", 0)
-        port = int(listener.sockets[0].getsockname()[1])
-    else:
-        site = web.TCPSite(runner, "127.0.0.1", 0)
-        await site.start()
-        port = runner.addresses[0][1]
-    return runner, f"http://127.0.0.1:{port}/"
+    await web.TCPSite(runner, "127.0.0.1", 0).start()
+    return runner.cleanup, f"http://127.0.0.1:{runner.addresses[0][1]}/"
 
 
 def row(label: str, concurrency: int, r: dict[str, float], against: dict[str, float] | None) -> str:
@@ -115,8 +115,8 @@ async def main(args: argparse.Namespace) -> None:
             await moderate(serving, "/update toll killed=120 civilians=60 source=SOHR as_of=2025-03-08T18:00")
             async with aiohttp.ClientSession() as session, session.get(base(serving) + PATHS[0]) as response:
                 page = await response.read()
-            runner, bare_url = await bare(page)
-            guarded, guarded_url = await bare(page, ConnectionGuard())
+            stop_bare, bare_url = await bare(page)
+            stop_guarded, guarded_url = await bare(page, ConnectionGuard())
             try:
                 for concurrency in CONCURRENCY:
                     baseline = await load(bare_url, concurrency, args.seconds, args.limit)
@@ -127,8 +127,8 @@ async def main(args: argparse.Namespace) -> None:
                         result = await load(base(serving) + path, concurrency, args.seconds, args.limit)
                         print(row(path.replace(SLUG, "SLUG"), concurrency, result, baseline))
             finally:
-                await runner.cleanup()
-                await guarded.cleanup()
+                await stop_bare()
+                await stop_guarded()
 
 
 if __name__ == "__main__":

@@ -221,9 +221,31 @@ def _closing(response: web.Response) -> web.Response:
     return response
 
 
-async def listen(guard: ConnectionGuard, runner: web.AppRunner, host: str, port: int) -> asyncio.Server:
-    """Serves `runner`'s app (set up, with `guard.middleware`) on host:port, every connection through `guard`;
-    port 0 picks a free one."""
-    assert runner.server is not None, "set the runner up first"
-    loop = asyncio.get_running_loop()
-    return await loop.create_server(guard.factory(runner.server), host, port, backlog=BACKLOG, reuse_address=True)
+class GuardedSite:
+    """An aiohttp app served on host:port with every connection through a guard; port 0 picks a free one."""
+
+    def __init__(self, guard: ConnectionGuard) -> None:
+        self.guard = guard
+        self.port: int | None = None
+        self._runner: web.AppRunner | None = None
+        self._listener: asyncio.Server | None = None
+
+    async def start(self, app: web.Application, host: str, port: int) -> int:
+        """Returns the port once listening; `app` must carry `guard.middleware`."""
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        assert self._runner.server is not None
+        loop = asyncio.get_running_loop()
+        factory = self.guard.factory(self._runner.server)
+        self._listener = await loop.create_server(factory, host, port, backlog=BACKLOG, reuse_address=True)
+        self.port = int(self._listener.sockets[0].getsockname()[1])
+        return self.port
+
+    async def stop(self) -> None:
+        if self._listener is not None:
+            self._listener.close()
+            self._listener = None
+        self.guard.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

@@ -14,7 +14,7 @@ from typing import Any, Protocol, runtime_checkable
 from aiohttp import web
 from sqlalchemy import text
 
-from bot.guard import ConnectionGuard, listen
+from bot.guard import ConnectionGuard, GuardedSite
 from bot.metrics import Metrics
 from bot.scheduler import DigestClock
 from briefings.service import Briefings
@@ -130,23 +130,13 @@ class HealthServer:
         self.guard = guard or ConnectionGuard()
         """Bounds slow clients' read time and the number of open connections, as on Slack's endpoint."""
         self.port: int | None = None
-        self._runner: web.AppRunner | None = None
-        self._listener: asyncio.Server | None = None
+        self._site = GuardedSite(self.guard)
 
     async def start(self) -> None:
         app = web.Application(middlewares=[self.guard.middleware])
         app.add_routes(self.health.routes() + self.routes)
-        self._runner = web.AppRunner(app, access_log=None)
-        await self._runner.setup()
-        self._listener = await listen(self.guard, self._runner, self.host, self.requested_port)
-        self.port = int(self._listener.sockets[0].getsockname()[1])
+        self.port = await self._site.start(app, self.host, self.requested_port)
         log.info("health and metrics on http://%s:%s/readyz and /metrics", self.host, self.port)
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
-        self.guard.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._site.stop()

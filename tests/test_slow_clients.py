@@ -21,7 +21,7 @@ import httpx
 import pytest
 from aiohttp import web
 
-from bot.guard import ConnectionGuard, listen
+from bot.guard import ConnectionGuard, GuardedSite
 from bot.serve import Serving, serve
 from bot.settings import Settings
 from tests.conftest import ROOT, SEEDS
@@ -217,10 +217,8 @@ async def test_requests_being_answered_are_never_cut_to_make_room(caplog: pytest
 
     app = web.Application(middlewares=[guard.middleware])
     app.router.add_get("/slow", slow)
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    listener = await listen(guard, runner, "127.0.0.1", 0)
-    url = f"http://127.0.0.1:{listener.sockets[0].getsockname()[1]}/slow"
+    site = GuardedSite(guard)
+    url = f"http://127.0.0.1:{await site.start(app, '127.0.0.1', 0)}/slow"
     try:
         async with httpx.AsyncClient(timeout=5) as first, httpx.AsyncClient(timeout=5) as second:
             answers = [asyncio.create_task(client.get(url)) for client in (first, second)]
@@ -238,6 +236,4 @@ async def test_requests_being_answered_are_never_cut_to_make_room(caplog: pytest
         assert guard.closed_count == 1
         assert not [r.getMessage() for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
     finally:
-        listener.close()
-        guard.close()
-        await runner.cleanup()
+        await site.stop()

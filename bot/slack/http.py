@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
 from collections.abc import Sequence
@@ -13,7 +12,7 @@ from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.signature import SignatureVerifier
 
-from bot.guard import ConnectionGuard, listen
+from bot.guard import ConnectionGuard, GuardedSite
 from bot.settings import Settings
 from bot.slack import payloads
 
@@ -55,8 +54,7 @@ class HttpServer:
         self.guard = guard or ConnectionGuard()
         """Bounds slow clients' read time and the number of open connections."""
         self.port: int | None = None
-        self._runner: web.AppRunner | None = None
-        self._listener: asyncio.Server | None = None
+        self._site = GuardedSite(self.guard)
 
     @classmethod
     def configured(cls, app: AsyncApp, settings: Settings, routes: Sequence[web.RouteDef] = ()) -> HttpServer:
@@ -97,16 +95,7 @@ class HttpServer:
 
     async def start(self) -> None:
         """Returns once listening. Connections are accepted through the guard."""
-        self._runner = web.AppRunner(self.web_app(), access_log=None)
-        await self._runner.setup()
-        self._listener = await listen(self.guard, self._runner, self.host, self.requested_port)
-        self.port = int(self._listener.sockets[0].getsockname()[1])
+        self.port = await self._site.start(self.web_app(), self.host, self.requested_port)
 
     async def stop(self) -> None:
-        if self._listener is not None:
-            self._listener.close()
-            self._listener = None
-        self.guard.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
+        await self._site.stop()
