@@ -177,12 +177,15 @@ async def bench_backend(name: str, url: str, sizes: list[int], repeat: int) -> d
 
 def verdict(name: str, results: dict[tuple[str, int], float], sizes: list[int]) -> None:
     small, big = sizes[0], sizes[-1]
-    print(f"[{name}] target: {big} no more than 2x the {small} time, and each answer under 20 ms at {big}")
+    print(
+        f"[{name}] targets at {big}: each answer no more than 2x the {small} time and under 20 ms;"
+        " the digest text under 100 ms"
+    )
     for command in (*COMMANDS, "digest"):
         ratio = results[(command, big)] / results[(command, small)]
         ms = results[(command, big)] * 1000
-        ok = "met" if ratio <= 2 and ms < 20 else "NOT met"
-        print(f"  {command:<10} {ratio:7.1f}x  {ms:9.1f} ms  -> {ok}")
+        ok = ms < 100 if command == "digest" else ratio <= 2 and ms < 20
+        print(f"  {command:<10} {ratio:7.1f}x  {ms:9.1f} ms  -> {'met' if ok else 'NOT met'}")
 
 
 async def main(args: argparse.Namespace) -> None:
