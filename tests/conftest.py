@@ -7,6 +7,7 @@ import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import asyncpg
 import pytest
@@ -16,6 +17,9 @@ from briefings.render_text import render
 from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
+
+if TYPE_CHECKING:
+    from tests.fakes.slack import FakeSlack
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -95,6 +99,16 @@ class Ask:
 @pytest.fixture
 def ask(briefings: Briefings, reader: Caller) -> Ask:
     return Ask(briefings, reader)
+
+
+@pytest.fixture
+async def fake_slack() -> AsyncIterator[FakeSlack]:
+    """A fake Slack Web API on 127.0.0.1 for a bot to talk to."""
+    from tests.fakes.slack import FakeSlack  # imported here: the fake itself imports this module
+
+    server = await FakeSlack().start()
+    yield server
+    await server.stop()
 
 
 @pytest.fixture

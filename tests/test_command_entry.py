@@ -57,15 +57,8 @@ def test_a_bad_entry_name_is_refused_naming_it() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(sqlite_url: str, fake: FakeSlack) -> AsyncIterator[Bot]:
-    async with running(sqlite_url, fake) as started:
+async def bot(sqlite_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    async with running(sqlite_url, fake_slack) as started:
         yield started
 
 
@@ -89,9 +82,9 @@ async def test_the_entry_command_answers_every_command(bot: Bot) -> None:
     assert "48 killed" in await answer(bot, "/briefing ask how many died in jabla")
 
 
-async def test_the_entry_opens_the_moderators_form_as_the_short_command_did(bot: Bot, fake: FakeSlack) -> None:
+async def test_the_entry_opens_the_moderators_form_as_the_short_command_did(bot: Bot, fake_slack: FakeSlack) -> None:
     await bot.command("/briefing update", user=MODERATOR)
-    [opened] = await fake.wait_for("views.open")
+    [opened] = await fake_slack.wait_for("views.open")
     assert "update_toll" in json.dumps(opened.params)
 
 
@@ -100,8 +93,8 @@ async def test_the_short_read_commands_still_answer(bot: Bot) -> None:
     assert "Timeline" in await answer(bot, "/timeline")
 
 
-async def test_the_entry_name_is_a_setting(sqlite_url: str, fake: FakeSlack) -> None:
-    async with running(sqlite_url, fake, command="brf") as bot:
+async def test_the_entry_name_is_a_setting(sqlite_url: str, fake_slack: FakeSlack) -> None:
+    async with running(sqlite_url, fake_slack, command="brf") as bot:
         assert "Jableh" in await answer(bot, "/brf toll Jabla")
 
 

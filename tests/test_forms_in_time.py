@@ -48,30 +48,23 @@ async def busy(database_url: str) -> AsyncIterator[None]:
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def slack_bot(database_url: str, slack: FakeSlack) -> AsyncIterator[Bot]:
-    async with running(database_url, slack) as started:
+async def slack_bot(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    async with running(database_url, fake_slack) as started:
         yield started
 
 
 async def test_a_slack_form_is_answered_in_time_while_the_database_is_busy(
-    slack_bot: Bot, slack: FakeSlack, database_url: str
+    slack_bot: Bot, fake_slack: FakeSlack, database_url: str
 ) -> None:
     before = await tolls(slack_bot.briefings, f"slack:{CHANNEL}")
-    form = toll_view(slack, "V0BUSY", killed="95", source="SOHR", as_of="2025-03-08")
+    form = toll_view(fake_slack, "V0BUSY", killed="95", source="SOHR", as_of="2025-03-08")
     async with busy(database_url):
         answered = await slack_bot.interact(form)  # before the database is free again
         assert answered.status_code == 200 and answered.content == b""  # acknowledged: the form closes
         again = await slack_bot.interact(form)  # the moderator sends it once more, to be sure
         assert again.status_code == 200 and again.content == b""
-        assert not slack.called("chat.postEphemeral")
-    told = await slack.wait_for("chat.postEphemeral", count=2, timeout=30)
+        assert not fake_slack.called("chat.postEphemeral")
+    told = await fake_slack.wait_for("chat.postEphemeral", count=2, timeout=30)
     texts = sorted(shown(call.params) for call in told)
     key = recorded_key(next(text for text in texts if "Recorded" in text))
     assert any(text.startswith("Already") for text in texts), texts

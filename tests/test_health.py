@@ -125,13 +125,6 @@ async def briefing_serve(tmp_path: Path, fake: FakeSlack, **env: str) -> AsyncIt
         await reader
 
 
-@pytest.fixture
-async def fake_slack() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
 async def test_slack_over_http_serves_health_and_counts_commands(tmp_path: Path, fake_slack: FakeSlack) -> None:
     async with briefing_serve(tmp_path, fake_slack) as bot:
         assert (await bot.http.get(bot.url("/livez"))).json() == {"ok": True}

@@ -36,19 +36,12 @@ def test_arabic_names_normalise_to_words_and_match_their_spellings() -> None:
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(database_url: str, fake: FakeSlack) -> AsyncIterator[Bot]:
-    async with running(database_url, fake) as started:
+async def bot(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    async with running(database_url, fake_slack) as started:
         yield started
 
 
-async def test_a_place_named_in_arabic_is_found_through_slack(bot: Bot, fake: FakeSlack) -> None:
+async def test_a_place_named_in_arabic_is_found_through_slack(bot: Bot, fake_slack: FakeSlack) -> None:
     added = await bot.command(f'/add place name="{BANIYAS}" kind=city province=Tartous aliases=Banias', user=MODERATOR)
     assert "Recorded" in shown(added.json()), added.text
     await bot.command(f"/update toll killed=60 place={BANIYAS} source=SOHR as_of=2025-03-09", user=MODERATOR)

@@ -55,48 +55,41 @@ async def run_of(briefings: Briefings, subscription: Subscription) -> Run:
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def slack_bot(database_url: str, slack: FakeSlack) -> AsyncIterator[Bot]:
-    async with running(database_url, slack) as started:
+async def slack_bot(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    async with running(database_url, fake_slack) as started:
         yield started
 
 
-async def test_a_slack_digest_whose_answer_was_lost_is_posted_once(slack_bot: Bot, slack: FakeSlack) -> None:
+async def test_a_slack_digest_whose_answer_was_lost_is_posted_once(slack_bot: Bot, fake_slack: FakeSlack) -> None:
     briefings = slack_bot.briefings
     subscription, slot = await subscribe(briefings, f"slack:{CHANNEL}")
-    slack.dropped["chat.postMessage"] = 1  # Slack stores the digest, then the connection closes unanswered
+    fake_slack.dropped["chat.postMessage"] = 1  # Slack stores the digest, then the connection closes unanswered
     poster: Poster = slack_bot.adapter
     report = await DigestRunner(briefings, {"slack": poster}).tick(slot + timedelta(minutes=1))
 
-    messages = slack.history[CHANNEL]
+    messages = fake_slack.history[CHANNEL]
     assert len(messages) == 1, [m["ts"] for m in messages]
     assert report.posted == 1 and not report.retrying and not report.failed
     run = await run_of(briefings, subscription)
     assert run.status == POSTED and run.message_id == messages[0]["ts"]
-    assert slack.called("conversations.history")  # it asked Slack instead of sending again
+    assert fake_slack.called("conversations.history")  # it asked Slack instead of sending again
     later = await DigestRunner(briefings, {"slack": poster}).tick(slot + timedelta(minutes=30))
-    assert later.posted == 0 and len(slack.history[CHANNEL]) == 1
+    assert later.posted == 0 and len(fake_slack.history[CHANNEL]) == 1
 
 
-async def test_a_digest_is_sent_again_when_slack_never_got_it(slack_bot: Bot, slack: FakeSlack) -> None:
+async def test_a_digest_is_sent_again_when_slack_never_got_it(slack_bot: Bot, fake_slack: FakeSlack) -> None:
     """The other side of the same coin: a lost answer with nothing in the channel is sent again, once."""
     briefings = slack_bot.briefings
     subscription, slot = await subscribe(briefings, f"slack:{CHANNEL}")
-    slack.lost["chat.postMessage"] = 1  # nothing stored, and no answer
+    fake_slack.lost["chat.postMessage"] = 1  # nothing stored, and no answer
     report = await DigestRunner(briefings, {"slack": slack_bot.adapter}).tick(slot + timedelta(minutes=1))
     assert report.posted == 1
-    assert len(slack.called("chat.postMessage")) == 2 and slack.called("conversations.history")
-    [message] = slack.history[CHANNEL]
+    assert len(fake_slack.called("chat.postMessage")) == 2 and fake_slack.called("conversations.history")
+    [message] = fake_slack.history[CHANNEL]
     assert (await run_of(briefings, subscription)).message_id == message["ts"]
 
 
-async def test_an_urgent_update_whose_answer_was_lost_is_posted_once(slack_bot: Bot, slack: FakeSlack) -> None:
+async def test_an_urgent_update_whose_answer_was_lost_is_posted_once(slack_bot: Bot, fake_slack: FakeSlack) -> None:
     briefings = slack_bot.briefings
     channel = f"slack:{CHANNEL}"
     subscription = await DigestStore(briefings.store).subscribe(
@@ -104,10 +97,10 @@ async def test_an_urgent_update_whose_answer_was_lost_is_posted_once(slack_bot: 
     )
     update = "/update toll killed=95 source=SOHR as_of=2025-03-08 urgent=yes"
     assert "Marked urgent" in shown((await slack_bot.command(update, user=MODERATOR)).json())
-    slack.dropped["chat.postMessage"] = 1
+    fake_slack.dropped["chat.postMessage"] = 1
     report = await DigestRunner(briefings, {"slack": slack_bot.adapter}).tick(datetime.now(UTC))
 
-    [message] = slack.history[CHANNEL]
+    [message] = fake_slack.history[CHANNEL]
     assert "Urgent update" in json.dumps(message["blocks"]) and "95 killed" in json.dumps(message["blocks"])
     assert report.posted == 1
     run = await run_of(briefings, subscription)
@@ -127,20 +120,20 @@ def share_click(fake: FakeSlack, value: str, trigger: str = "1.2.3") -> dict[str
     }
 
 
-async def test_a_share_whose_answer_was_lost_is_posted_once(slack_bot: Bot, slack: FakeSlack) -> None:
+async def test_a_share_whose_answer_was_lost_is_posted_once(slack_bot: Bot, fake_slack: FakeSlack) -> None:
     answer = (await slack_bot.command("/toll jableh")).json()
     value = answer["blocks"][-1]["elements"][0]["value"]
-    slack.dropped["chat.postMessage"] = 1
-    assert (await slack_bot.interact(share_click(slack, value))).status_code == 200
-    await slack.wait_for("conversations.history")
+    fake_slack.dropped["chat.postMessage"] = 1
+    assert (await slack_bot.interact(share_click(fake_slack, value))).status_code == 200
+    await fake_slack.wait_for("conversations.history")
     await slack_bot.adapter.stop()  # lets the work in flight finish
-    [message] = slack.history[CHANNEL]
+    [message] = fake_slack.history[CHANNEL]
     assert "48 killed" in json.dumps(message["blocks"])
-    assert not slack.called("response_url")  # no error shown: it did go out
+    assert not fake_slack.called("response_url")  # no error shown: it did go out
 
 
-async def test_a_thread_answer_whose_answer_was_lost_is_posted_once(slack_bot: Bot, slack: FakeSlack) -> None:
-    slack.dropped["chat.postMessage"] = 1
+async def test_a_thread_answer_whose_answer_was_lost_is_posted_once(slack_bot: Bot, fake_slack: FakeSlack) -> None:
+    fake_slack.dropped["chat.postMessage"] = 1
     event = {
         "type": "app_mention",
         "user": READER,
@@ -150,10 +143,10 @@ async def test_a_thread_answer_whose_answer_was_lost_is_posted_once(slack_bot: B
         "event_ts": "1700000123.000100",
     }
     assert (await slack_bot.event(event)).status_code == 200
-    [replies] = await slack.wait_for("conversations.replies")
+    [replies] = await fake_slack.wait_for("conversations.replies")
     assert replies.params["ts"] == "1700000123.000100"
     await slack_bot.adapter.stop()
-    [message] = slack.history[CHANNEL]
+    [message] = fake_slack.history[CHANNEL]
     assert message["thread_ts"] == "1700000123.000100" and "48 killed" in json.dumps(message["blocks"])
 
 

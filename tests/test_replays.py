@@ -54,23 +54,16 @@ def command_body(fake: FakeSlack, text: str, trigger: str = "1337.42.trigger") -
 
 
 @pytest.fixture
-async def slack() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bots(database_url: str, slack: FakeSlack) -> AsyncIterator[tuple[Bot, Bot]]:
+async def bots(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[tuple[Bot, Bot]]:
     """Two instances of the bot on one database, as two processes behind a load balancer."""
-    async with running(database_url, slack) as first, running(database_url, slack) as second:
+    async with running(database_url, fake_slack) as first, running(database_url, fake_slack) as second:
         yield first, second
 
 
-async def test_a_replayed_signed_update_records_one_toll(bots: tuple[Bot, Bot], slack: FakeSlack) -> None:
+async def test_a_replayed_signed_update_records_one_toll(bots: tuple[Bot, Bot], fake_slack: FakeSlack) -> None:
     first, second = bots
     before = await tolls(first.briefings, f"slack:{CHANNEL}")
-    body = command_body(slack, UPDATE)
+    body = command_body(fake_slack, UPDATE)
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(body)}
     answers = []
     for bot in (first, first, second):  # the very same bytes and signature, three times, to two instances
@@ -84,16 +77,18 @@ async def test_a_replayed_signed_update_records_one_toll(bots: tuple[Bot, Bot], 
     assert await tolls(second.briefings, f"slack:{CHANNEL}") == before + 1
 
     # the same words typed again are a new request (Slack gives it a new trigger_id): recorded again
-    again = command_body(slack, UPDATE, trigger="1337.43.trigger")
+    again = command_body(fake_slack, UPDATE, trigger="1337.43.trigger")
     response = await second.send(again, "application/x-www-form-urlencoded")
     assert recorded_key(shown(response.json())) != key
     assert await tolls(first.briefings, f"slack:{CHANNEL}") == before + 2
 
 
-async def test_copies_arriving_together_at_two_instances_record_once(bots: tuple[Bot, Bot], slack: FakeSlack) -> None:
+async def test_copies_arriving_together_at_two_instances_record_once(
+    bots: tuple[Bot, Bot], fake_slack: FakeSlack
+) -> None:
     first, second = bots
     before = await tolls(first.briefings, f"slack:{CHANNEL}")
-    body = command_body(slack, UPDATE, trigger="7.7.7")
+    body = command_body(fake_slack, UPDATE, trigger="7.7.7")
     headers = {"Content-Type": "application/x-www-form-urlencoded", **signed(body)}
     responses = await asyncio.gather(
         *(bot.http.post(bot.url, content=body, headers=headers) for bot in (first, second) * 4)
@@ -116,41 +111,41 @@ def toll_view(fake: FakeSlack, view_id: str, **values: str) -> dict[str, object]
     return {"type": "view_submission", "team": {"id": fake.team_id}, "user": {"id": MODERATOR}, "view": view}
 
 
-async def test_a_form_submitted_again_records_once(bots: tuple[Bot, Bot], slack: FakeSlack) -> None:
+async def test_a_form_submitted_again_records_once(bots: tuple[Bot, Bot], fake_slack: FakeSlack) -> None:
     first, second = bots
     before = await tolls(first.briefings, f"slack:{CHANNEL}")
-    wrong = toll_view(slack, "V0FORM", killed="ninety", source="SOHR")
+    wrong = toll_view(fake_slack, "V0FORM", killed="ninety", source="SOHR")
     refused = (await first.interact(wrong)).json()
     assert refused["response_action"] == "errors"  # refused: the same form may be corrected and sent again
 
-    right = toll_view(slack, "V0FORM", killed="95", source="SOHR", as_of="2025-03-08")
+    right = toll_view(fake_slack, "V0FORM", killed="95", source="SOHR", as_of="2025-03-08")
     for bot in (first, second, first):
         assert (await bot.interact(right)).status_code == 200
-    told = await slack.wait_for("chat.postEphemeral", count=3)
+    told = await fake_slack.wait_for("chat.postEphemeral", count=3)
     texts = [shown(call.params) for call in told]
     key = recorded_key(texts[0])
     assert all(f"Already recorded: {key}" in text for text in texts[1:]), texts
     assert await tolls(first.briefings, f"slack:{CHANNEL}") == before + 1
 
 
-async def test_a_replayed_share_click_posts_once(bots: tuple[Bot, Bot], slack: FakeSlack) -> None:
+async def test_a_replayed_share_click_posts_once(bots: tuple[Bot, Bot], fake_slack: FakeSlack) -> None:
     first, second = bots
     click = {
         "type": "block_actions",
-        "team": {"id": slack.team_id},
+        "team": {"id": fake_slack.team_id},
         "user": {"id": READER, "name": "rania"},
         "channel": {"id": CHANNEL},
-        "response_url": slack.response_url("share"),
+        "response_url": fake_slack.response_url("share"),
         "trigger_id": "9.9.9",
         "actions": [{"action_id": "share", "block_id": "share", "type": "button", "value": "/toll"}],
     }
     for bot in (first, second):
         assert (await bot.interact(click)).status_code == 200
-    [told] = await slack.wait_for("response_url")
+    [told] = await fake_slack.wait_for("response_url")
     assert "posted to the channel already" in told.params["text"]
     await first.adapter.stop()
     await second.adapter.stop()
-    assert len(slack.history[CHANNEL]) == 1
+    assert len(fake_slack.history[CHANNEL]) == 1
 
 
 @pytest.fixture

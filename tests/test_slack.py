@@ -131,36 +131,29 @@ class Bot:
 
 
 @asynccontextmanager
-async def running(database_url: str, fake: FakeSlack, **extra: Any) -> AsyncIterator[Bot]:
-    settings = bot_settings(database_url, fake, **{"moderators": "slack:U0MOD,slack:S0MODS", **extra})
+async def running(database_url: str, fake_slack: FakeSlack, **extra: Any) -> AsyncIterator[Bot]:
+    settings = bot_settings(database_url, fake_slack, **{"moderators": "slack:U0MOD,slack:S0MODS", **extra})
     briefings = await Briefings.start(settings)
     adapter = SlackAdapter(briefings, settings)
     try:
         await adapter.start()
         async with httpx.AsyncClient(timeout=10) as http:
-            yield Bot(fake, adapter, briefings, http)
+            yield Bot(fake_slack, adapter, briefings, http)
     finally:
         await adapter.stop()
         await briefings.close()
 
 
 @pytest.fixture
-async def fake() -> AsyncIterator[FakeSlack]:
-    server = await FakeSlack().start()
-    yield server
-    await server.stop()
-
-
-@pytest.fixture
-async def bot(sqlite_url: str, fake: FakeSlack) -> AsyncIterator[Bot]:
-    async with running(sqlite_url, fake) as started:
+async def bot(sqlite_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    async with running(sqlite_url, fake_slack) as started:
         yield started
 
 
 @pytest.fixture
-async def bot_on_each_store(database_url: str, fake: FakeSlack) -> AsyncIterator[Bot]:
+async def bot_on_each_store(database_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
     """The bot on SQLite and on PostgreSQL, for tests that write."""
-    async with running(database_url, fake) as started:
+    async with running(database_url, fake_slack) as started:
         yield started
 
 
@@ -219,17 +212,17 @@ async def test_health_and_unknown_paths(bot: Bot) -> None:
     assert health.status_code == 200 and health.json()["ok"] is True
 
 
-async def test_refusal_is_plain_ephemeral_words(bot: Bot, fake: FakeSlack) -> None:
+async def test_refusal_is_plain_ephemeral_words(bot: Bot, fake_slack: FakeSlack) -> None:
     response = await bot.command('/update toll killed=500 source="SOHR"')
     data = response.json()
     assert data == {"text": data["text"], "response_type": "ephemeral"}
     assert "Sorry, /update is for moderators" in data["text"]
     assert "Traceback" not in data["text"]
-    assert not fake.called("views.open")
+    assert not fake_slack.called("views.open")
 
 
-async def test_forged_and_stale_signatures_are_refused_and_change_nothing(bot: Bot, fake: FakeSlack) -> None:
-    before = len(fake.calls)
+async def test_forged_and_stale_signatures_are_refused_and_change_nothing(bot: Bot, fake_slack: FakeSlack) -> None:
+    before = len(fake_slack.calls)
     update = '/update toll killed=999 source="SOHR"'
     forged = await bot.command(update, user=MODERATOR, headers=signed(b"another body"))
     other_secret = await bot.command(update, user=MODERATOR, headers=signed(b"", secret="not the secret"))
@@ -237,17 +230,17 @@ async def test_forged_and_stale_signatures_are_refused_and_change_nothing(bot: B
     stale = await bot.send(body, "application/x-www-form-urlencoded", signed(body, timestamp=int(time.time()) - 301))
     unsigned = await bot.http.post(bot.url, content=body)
     assert [r.status_code for r in (forged, other_secret, stale, unsigned)] == [401, 401, 401, 401]
-    assert fake.calls[before:] == []
+    assert fake_slack.calls[before:] == []
     assert "999" not in shown((await bot.command("/toll")).json())
     genuine = await bot.send(body, "application/x-www-form-urlencoded", signed(body))
     assert genuine.status_code == 200 and "Recorded" in shown(genuine.json())
 
 
-async def test_slow_answers_ack_at_once_and_follow_up_via_response_url(bot: Bot, fake: FakeSlack) -> None:
+async def test_slow_answers_ack_at_once_and_follow_up_via_response_url(bot: Bot, fake_slack: FakeSlack) -> None:
     bot.adapter.ack_within = 0
     response = await bot.command("/toll")
     assert response.json()["text"] == "Working on it…"
-    [follow_up] = await fake.wait_for("response_url")
+    [follow_up] = await fake_slack.wait_for("response_url")
     assert "At least 70 killed" in shown(follow_up.params)
     assert follow_up.params["response_type"] == "ephemeral"
     assert follow_up.params["replace_original"] is True
@@ -256,43 +249,43 @@ async def test_slow_answers_ack_at_once_and_follow_up_via_response_url(bot: Bot,
 # ---- sharing, mentions, App Home
 
 
-async def test_post_to_channel_button_posts_the_answer_for_everyone(bot: Bot, fake: FakeSlack) -> None:
+async def test_post_to_channel_button_posts_the_answer_for_everyone(bot: Bot, fake_slack: FakeSlack) -> None:
     answer = (await bot.command("/toll jableh")).json()
     button = answer["blocks"][-1]["elements"][0]
     assert button["action_id"] == "share"
     payload = {
         "type": "block_actions",
-        "team": {"id": fake.team_id},
+        "team": {"id": fake_slack.team_id},
         "user": {"id": READER, "name": "rania"},
         "channel": {"id": CHANNEL, "name": "test"},
         "container": {"type": "message", "is_ephemeral": True, "channel_id": CHANNEL},
-        "response_url": fake.response_url("share"),
+        "response_url": fake_slack.response_url("share"),
         "trigger_id": "1.2.3",
         "actions": [{"action_id": "share", "block_id": "share", "type": "button", "value": button["value"]}],
     }
     assert (await bot.interact(payload)).status_code == 200
-    [posted] = await fake.wait_for("chat.postMessage")
+    [posted] = await fake_slack.wait_for("chat.postMessage")
     assert posted.params["channel"] == CHANNEL
     seen = shown(posted.params)
     assert "48 killed" in seen and "Shared by rania" in seen
     assert "Post to channel" not in json.dumps(posted.params["blocks"])
 
 
-async def test_share_where_the_bot_is_not_a_member_explains(bot: Bot, fake: FakeSlack) -> None:
-    fake.errors["chat.postMessage"] = "not_in_channel"
+async def test_share_where_the_bot_is_not_a_member_explains(bot: Bot, fake_slack: FakeSlack) -> None:
+    fake_slack.errors["chat.postMessage"] = "not_in_channel"
     payload = {
         "type": "block_actions",
         "user": {"id": READER, "name": "rania"},
         "channel": {"id": "G0PRIVATE"},
-        "response_url": fake.response_url("share"),
+        "response_url": fake_slack.response_url("share"),
         "actions": [{"action_id": "share", "block_id": "share", "type": "button", "value": "/toll"}],
     }
     await bot.interact(payload)
-    [told] = await fake.wait_for("response_url")
+    [told] = await fake_slack.wait_for("response_url")
     assert "Invite me" in told.params["text"]
 
 
-async def test_a_mention_is_answered_in_the_thread(bot: Bot, fake: FakeSlack) -> None:
+async def test_a_mention_is_answered_in_the_thread(bot: Bot, fake_slack: FakeSlack) -> None:
     event = {
         "type": "app_mention",
         "user": READER,
@@ -303,18 +296,18 @@ async def test_a_mention_is_answered_in_the_thread(bot: Bot, fake: FakeSlack) ->
     }
     assert (await bot.event(event, event_id="Ev1")).status_code == 200
     assert (await bot.event(event, event_id="Ev1")).status_code == 200  # Slack's retry of the same event
-    [answer] = await fake.wait_for("chat.postMessage")
+    [answer] = await fake_slack.wait_for("chat.postMessage")
     assert answer.params["thread_ts"] == "1700000123.000100"
     assert answer.params["channel"] == CHANNEL
     assert "48 killed" in shown(answer.params)
     await bot.adapter.stop()  # lets work in flight finish: a second answer would be posted by now
-    assert len(fake.called("chat.postMessage")) == 1
+    assert len(fake_slack.called("chat.postMessage")) == 1
 
 
-async def test_app_home_shows_the_brief(bot: Bot, fake: FakeSlack) -> None:
+async def test_app_home_shows_the_brief(bot: Bot, fake_slack: FakeSlack) -> None:
     event = {"type": "app_home_opened", "user": READER, "channel": "D0HOME", "tab": "home", "event_ts": "1.2"}
     assert (await bot.event(event)).status_code == 200
-    [published] = await fake.wait_for("views.publish")
+    [published] = await fake_slack.wait_for("views.publish")
     assert published.params["user_id"] == READER
     view = published.params["view"]
     view = json.loads(view) if isinstance(view, str) else view
@@ -325,11 +318,13 @@ async def test_app_home_shows_the_brief(bot: Bot, fake: FakeSlack) -> None:
 # ---- moderator forms
 
 
-async def test_update_form_opens_for_a_moderator_and_records_the_toll(bot_on_each_store: Bot, fake: FakeSlack) -> None:
+async def test_update_form_opens_for_a_moderator_and_records_the_toll(
+    bot_on_each_store: Bot, fake_slack: FakeSlack
+) -> None:
     bot = bot_on_each_store
     opened = await bot.command("/update", user=MODERATOR)
     assert opened.status_code == 200
-    [call] = fake.called("views.open")
+    [call] = fake_slack.called("views.open")
     assert call.params["trigger_id"] == "1337.42.trigger"
     blocks = {b["block_id"] for b in call.params["view"]["blocks"]}
     assert {"killed", "civilians", "security", "insurgents", "wounded", "kidnapped", "qualifier"} <= blocks
@@ -351,7 +346,7 @@ async def test_update_form_opens_for_a_moderator_and_records_the_toll(bot_on_eac
     )
     assert response.status_code == 200
     assert response.text == ""  # an empty 200 closes the modal
-    [told] = await fake.wait_for("chat.postEphemeral")
+    [told] = await fake_slack.wait_for("chat.postEphemeral")
     assert told.params["user"] == MODERATOR and "Recorded" in shown(told.params)
     toll = shown((await bot.command("/toll")).json())
     assert "At least 120 killed" in toll
@@ -359,7 +354,7 @@ async def test_update_form_opens_for_a_moderator_and_records_the_toll(bot_on_eac
     assert revisions[-1].author == "slack:U0MOD"
 
 
-async def test_form_errors_are_shown_beside_the_field_at_fault(bot: Bot, fake: FakeSlack) -> None:
+async def test_form_errors_are_shown_beside_the_field_at_fault(bot: Bot, fake_slack: FakeSlack) -> None:
     response = await bot.submit_toll(killed="-5", source="SOHR")
     data = response.json()
     assert data["response_action"] == "errors"
@@ -370,28 +365,28 @@ async def test_form_errors_are_shown_beside_the_field_at_fault(bot: Bot, fake: F
     assert "At least 70 killed" in shown((await bot.command("/toll")).json())
 
 
-async def test_non_moderators_get_a_refusal_not_a_form(bot: Bot, fake: FakeSlack) -> None:
+async def test_non_moderators_get_a_refusal_not_a_form(bot: Bot, fake_slack: FakeSlack) -> None:
     response = await bot.command("/update")
     assert "for moderators" in response.json()["text"]
-    assert not fake.called("views.open")
+    assert not fake_slack.called("views.open")
     submitted = (await bot.submit_toll(user=READER, killed="1", source="SOHR")).json()
     assert submitted["response_action"] == "errors" and "for moderators" in next(iter(submitted["errors"].values()))
 
 
-async def test_a_member_of_a_moderator_user_group_is_a_moderator(bot: Bot, fake: FakeSlack) -> None:
-    fake.usergroups["S0MODS"] = ["U0GROUPIE"]
+async def test_a_member_of_a_moderator_user_group_is_a_moderator(bot: Bot, fake_slack: FakeSlack) -> None:
+    fake_slack.usergroups["S0MODS"] = ["U0GROUPIE"]
     await bot.command("/add event", user="U0GROUPIE")
-    [opened] = fake.called("views.open")
+    [opened] = fake_slack.called("views.open")
     assert opened.params["view"]["callback_id"] == "add_event"
-    assert fake.called("usergroups.users.list")[0].params["usergroup"] == "S0MODS"
+    assert fake_slack.called("usergroups.users.list")[0].params["usergroup"] == "S0MODS"
     await bot.command("/update", user="U0OTHER")
-    assert len(fake.called("views.open")) == 1
+    assert len(fake_slack.called("views.open")) == 1
 
 
 # ---- safety
 
 
-async def test_mentions_in_facts_reach_slack_escaped(bot_on_each_store: Bot, fake: FakeSlack) -> None:
+async def test_mentions_in_facts_reach_slack_escaped(bot_on_each_store: Bot, fake_slack: FakeSlack) -> None:
     bot = bot_on_each_store
     added = await bot.command(
         '/add event date=2025-03-07 place=Jableh text="Alert <!channel> and <@U123> & co" source="SOHR"',
@@ -405,7 +400,7 @@ async def test_mentions_in_facts_reach_slack_escaped(bot_on_each_store: Bot, fak
     assert "Tom &amp; Jerry &lt;3 &lt;!here&gt;" in shown(typed.json()) and "&amp;amp;" not in shown(typed.json())
     event = {"type": "app_mention", "user": READER, "text": "<@UBOT> timeline", "ts": "5.5", "channel": CHANNEL}
     await bot.event(event)
-    [posted] = await fake.wait_for("chat.postMessage")
+    [posted] = await fake_slack.wait_for("chat.postMessage")
     blocks_text = json.dumps(posted.params["blocks"])
     for raw, escaped in (("<!channel>", "&lt;!channel&gt;"), ("<@U123>", "&lt;@U123&gt;")):
         assert raw not in blocks_text and raw not in posted.params["text"]
@@ -415,25 +410,25 @@ async def test_mentions_in_facts_reach_slack_escaped(bot_on_each_store: Bot, fak
 # ---- digests: post and find_posted
 
 
-async def test_a_429_is_waited_out_and_the_post_goes_through(bot: Bot, fake: FakeSlack) -> None:
+async def test_a_429_is_waited_out_and_the_post_goes_through(bot: Bot, fake_slack: FakeSlack) -> None:
     reply = await bot.briefings.digest(await bot.briefings.situation_for("slack:C0DIGEST"))
-    fake.rate_limit("chat.postMessage", retry_after=1)
+    fake_slack.rate_limit("chat.postMessage", retry_after=1)
     started = time.monotonic()
     ts = await bot.adapter.post("C0DIGEST", reply, "run-1")
     assert time.monotonic() - started >= 1
-    calls = fake.called("chat.postMessage")
+    calls = fake_slack.called("chat.postMessage")
     assert len(calls) == 2 and ts
     assert calls[1].params["metadata"] == {"event_type": "briefing_digest", "event_payload": {"run_key": "run-1"}}
     assert await bot.adapter.find_posted("C0DIGEST", "run-1") == ts
     assert await bot.adapter.find_posted("C0DIGEST", "run-2") is None
-    assert fake.called("conversations.history")[0].params["include_all_metadata"] in (True, "1", "true")
+    assert fake_slack.called("conversations.history")[0].params["include_all_metadata"] in (True, "1", "true")
 
 
 @pytest.mark.parametrize(
     ("error", "permanent"), [("channel_not_found", True), ("is_archived", True), ("fatal_error", False)]
 )
-async def test_post_errors_say_whether_to_retry(bot: Bot, fake: FakeSlack, error: str, permanent: bool) -> None:
-    fake.errors["chat.postMessage"] = error
+async def test_post_errors_say_whether_to_retry(bot: Bot, fake_slack: FakeSlack, error: str, permanent: bool) -> None:
+    fake_slack.errors["chat.postMessage"] = error
     with pytest.raises(PostError) as raised:
         await bot.adapter.post("C0GONE", Reply("Digest"), "run-9")
     assert raised.value.permanent is permanent and error in str(raised.value)
@@ -442,47 +437,47 @@ async def test_post_errors_say_whether_to_retry(bot: Bot, fake: FakeSlack, error
 # ---- Socket Mode and start-up
 
 
-async def test_socket_mode_answers_the_same_command(sqlite_url: str, fake: FakeSlack) -> None:
-    async with running(sqlite_url, fake, slack_app_token="xapp-test") as bot:
+async def test_socket_mode_answers_the_same_command(sqlite_url: str, fake_slack: FakeSlack) -> None:
+    async with running(sqlite_url, fake_slack, slack_app_token="xapp-test") as bot:
         assert bot.adapter.port is None
-        [opened] = fake.called("apps.connections.open")
+        [opened] = fake_slack.called("apps.connections.open")
         assert opened.token == "xapp-test"
         payload = {
             "token": "legacy",
-            "team_id": fake.team_id,
+            "team_id": fake_slack.team_id,
             "channel_id": CHANNEL,
             "user_id": READER,
             "user_name": "rania",
             "command": "/toll",
             "text": "",
-            "response_url": fake.response_url(),
+            "response_url": fake_slack.response_url(),
             "trigger_id": "1.2.3",
             "api_app_id": "A0APP",
         }
-        ack = await fake.send_envelope("slash_commands", payload)
+        ack = await fake_slack.send_envelope("slash_commands", payload)
         assert ack["payload"]["response_type"] == "ephemeral"
         assert "At least 70 killed" in shown(ack["payload"])
 
 
-async def test_bad_token_fails_at_start_saying_what_to_fix(sqlite_url: str, fake: FakeSlack) -> None:
-    fake.errors["auth.test"] = "invalid_auth"
+async def test_bad_token_fails_at_start_saying_what_to_fix(sqlite_url: str, fake_slack: FakeSlack) -> None:
+    fake_slack.errors["auth.test"] = "invalid_auth"
     with pytest.raises(SlackSetupError, match=r"SLACK_BOT_TOKEN.*invalid_auth.*Bot User OAuth Token"):
-        async with running(sqlite_url, fake):
+        async with running(sqlite_url, fake_slack):
             pass
 
 
-async def test_missing_scopes_fail_at_start(sqlite_url: str, fake: FakeSlack) -> None:
-    fake.scopes = "commands,chat:write"
+async def test_missing_scopes_fail_at_start(sqlite_url: str, fake_slack: FakeSlack) -> None:
+    fake_slack.scopes = "commands,chat:write"
     with pytest.raises(SlackSetupError, match=r"lacks the scopes .*app_mentions:read.*usergroups:read.*reinstall"):
-        async with running(sqlite_url, fake):
+        async with running(sqlite_url, fake_slack):
             pass
 
 
-async def test_missing_signing_secret_and_bad_app_token(sqlite_url: str, fake: FakeSlack) -> None:
+async def test_missing_signing_secret_and_bad_app_token(sqlite_url: str, fake_slack: FakeSlack) -> None:
     with pytest.raises(SlackSetupError, match="SLACK_SIGNING_SECRET"):
-        async with running(sqlite_url, fake, slack_signing_secret=""):
+        async with running(sqlite_url, fake_slack, slack_signing_secret=""):
             pass
-    fake.errors["apps.connections.open"] = "invalid_auth"
+    fake_slack.errors["apps.connections.open"] = "invalid_auth"
     with pytest.raises(SlackSetupError, match="SLACK_APP_TOKEN"):
-        async with running(sqlite_url, fake, slack_app_token="xapp-bad"):
+        async with running(sqlite_url, fake_slack, slack_app_token="xapp-bad"):
             pass
