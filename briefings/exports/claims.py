@@ -12,6 +12,17 @@ from briefings.facts import Source, Status, Toll
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
+PLACE_COLUMNS = (
+    ("Country", "#country+name"),
+    ("Country code", "#country+code"),
+    ("Admin 1", "#adm1+name"),
+    ("Admin 1 P-code", "#adm1+code"),
+    ("Admin 2", "#adm2+name"),
+    ("Admin 2 P-code", "#adm2+code"),
+    ("Location", "#loc+name"),
+)
+"""Where a claim is: names with optional P-codes, the HXL administrative levels."""
+
 CLAIM_COLUMNS = (
     ("Killed", "#affected+killed"),
     ("Claim ID", "#meta+id"),
@@ -20,13 +31,7 @@ CLAIM_COLUMNS = (
     ("Source type", "#meta+source+type"),
     ("As of", "#date+reported"),
     ("As of, as reported", "#meta+as_of"),
-    ("Country", "#country+name"),
-    ("Country code", "#country+code"),
-    ("Admin 1", "#adm1+name"),
-    ("Admin 1 P-code", "#adm1+code"),
-    ("Admin 2", "#adm2+name"),
-    ("Admin 2 P-code", "#adm2+code"),
-    ("Location", "#loc+name"),
+    *PLACE_COLUMNS,
     ("Latitude", "#geo+lat"),
     ("Longitude", "#geo+lon"),
     ("Qualifier", "#meta+qualifier"),
@@ -55,13 +60,7 @@ LATEST_COLUMNS = (
     ("Source", "#meta+source"),
     ("As of", "#date+reported"),
     ("As of, as reported", "#meta+as_of"),
-    ("Country", "#country+name"),
-    ("Country code", "#country+code"),
-    ("Admin 1", "#adm1+name"),
-    ("Admin 1 P-code", "#adm1+code"),
-    ("Admin 2", "#adm2+name"),
-    ("Admin 2 P-code", "#adm2+code"),
-    ("Location", "#loc+name"),
+    *PLACE_COLUMNS,
 )
 
 
