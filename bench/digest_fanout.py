@@ -26,7 +26,7 @@ from aiohttp import web
 from common import machine, peak_rss_mb
 from sqlalchemy import insert
 
-from bot.slack.adapter import SlackAdapter
+from bot.slack_chat.adapter import SlackAdapter
 from briefings.digests.runner import DigestRunner
 from briefings.digests.schedule import Schedule
 from briefings.service import Briefings

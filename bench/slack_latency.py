@@ -25,8 +25,8 @@ from slack_bolt.async_app import AsyncAck, AsyncApp
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.adapter import SlackAdapter
-from bot.slack.http import HttpServer
+from bot.slack_chat.adapter import SlackAdapter
+from bot.slack_chat.http import HttpServer
 from briefings.service import Briefings
 from tests.fakes.slack import FakeSlack, bot_settings
 

@@ -90,8 +90,8 @@ async def serve_ready(env: dict[str, str]) -> tuple[float, float, float]:
 async def both_adapters_rss(folder: str) -> float:
     import discord
 
-    from bot.discord.adapter import DiscordAdapter
-    from bot.slack.adapter import SlackAdapter
+    from bot.discord_chat.adapter import DiscordAdapter
+    from bot.slack_chat.adapter import SlackAdapter
     from briefings.service import Briefings
     from tests.fakes.slack import FakeSlack, bot_settings
     from tests.fakes_discord import GUILD_ID, FakeDiscord

@@ -199,7 +199,7 @@ async def _main(args: argparse.Namespace) -> int:
 
 def _manifest(args: argparse.Namespace) -> int:
     from bot.settings import Settings
-    from bot.slack.manifest import render
+    from bot.slack_chat.manifest import render
 
     entry = args.entry or Settings().command
     try:

@@ -49,11 +49,11 @@ DISCORD_RETRY = "responded with 429. Retrying"
 def adapters_for(briefings: Briefings, settings: Settings, only: str | None = None) -> list[Adapter]:
     found: list[Adapter] = []
     if "slack" in platforms(settings, only):
-        from bot.slack.adapter import SlackAdapter
+        from bot.slack_chat.adapter import SlackAdapter
 
         found.append(SlackAdapter(briefings, settings))
     if "discord" in platforms(settings, only):
-        from bot.discord.adapter import DiscordAdapter
+        from bot.discord_chat.adapter import DiscordAdapter
 
         found.append(DiscordAdapter(briefings, settings))
     return found
@@ -96,7 +96,7 @@ def _observe(serving: Serving, settings: Settings) -> None:
     beside_slack = False
     for adapter in serving.adapters:
         if adapter.platform == "slack":
-            from bot.slack.retries import CountedRateLimitRetries
+            from bot.slack_chat.retries import CountedRateLimitRetries
 
             for handler in getattr(getattr(adapter, "client", None), "retry_handlers", None) or []:
                 if isinstance(handler, CountedRateLimitRetries):

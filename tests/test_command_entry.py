@@ -15,7 +15,7 @@ import discord
 import pytest
 import yaml
 
-from bot.discord.adapter import DiscordAdapter
+from bot.discord_chat.adapter import DiscordAdapter
 from briefings.service import Briefings
 from tests.fakes.slack import FakeSlack
 from tests.fakes_discord import FakeDiscord
@@ -23,7 +23,7 @@ from tests.test_discord import embed_text, settings_for
 from tests.test_slack import MODERATOR, Bot, running, shown
 
 ROOT = Path(__file__).resolve().parent.parent
-MANIFEST = ROOT / "bot" / "slack" / "manifest.yaml"
+MANIFEST = ROOT / "bot" / "slack_chat" / "manifest.yaml"
 
 
 def briefing_manifest(*args: str) -> subprocess.CompletedProcess[str]:
@@ -36,7 +36,7 @@ def briefing_manifest(*args: str) -> subprocess.CompletedProcess[str]:
 def test_the_checked_in_manifest_is_the_generated_one() -> None:
     done = briefing_manifest()
     assert done.returncode == 0, done.stderr
-    assert done.stdout == MANIFEST.read_text(encoding="utf-8"), "run: briefing manifest > bot/slack/manifest.yaml"
+    assert done.stdout == MANIFEST.read_text(encoding="utf-8"), "run: briefing manifest > bot/slack_chat/manifest.yaml"
 
 
 def test_manifest_options_name_the_host_the_entry_and_socket_mode() -> None:

@@ -23,7 +23,7 @@ from aiohttp import web
 from sqlalchemy import event, insert
 
 from bot.settings import Settings
-from bot.slack.adapter import SlackAdapter
+from bot.slack_chat.adapter import SlackAdapter
 from briefings.access import Caller
 from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner, TickReport, run_marker, slot_key

@@ -21,9 +21,9 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import update
 
-from bot.discord.adapter import DiscordAdapter
+from bot.discord_chat.adapter import DiscordAdapter
 from bot.settings import Settings
-from bot.slack.adapter import SlackAdapter
+from bot.slack_chat.adapter import SlackAdapter
 from briefings.answers.common import local_time
 from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner, TickReport, run_marker

@@ -11,8 +11,8 @@ import discord
 import pytest
 
 from bot.adapter import PostError
-from bot.discord import render
-from bot.discord.adapter import DiscordAdapter, DiscordSetupError
+from bot.discord_chat import render
+from bot.discord_chat.adapter import DiscordAdapter, DiscordSetupError
 from bot.settings import Settings
 from briefings.facts import Toll
 from briefings.reply import Reply, Section, line, u

@@ -5,11 +5,11 @@ from __future__ import annotations
 import discord
 import pytest
 
-from bot.discord import render
-from bot.discord.commands import complete_commands
-from bot.discord.complete import matches
-from bot.discord.escape import inert
-from bot.discord.text import command_text, quoted
+from bot.discord_chat import render
+from bot.discord_chat.commands import complete_commands
+from bot.discord_chat.complete import matches
+from bot.discord_chat.escape import inert
+from bot.discord_chat.text import command_text, quoted
 from briefings.commands.parse import parse
 from briefings.names import NameIndex
 from briefings.reply import Line, Reply, Section, b, line, u

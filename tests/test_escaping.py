@@ -11,12 +11,12 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.discord import render as discord_render
-from bot.discord.escape import guard_line_start
-from bot.discord.escape import inert as discord_inert
-from bot.slack import blocks as slack_blocks
-from bot.slack.escape import LOOKALIKES
-from bot.slack.escape import inert as slack_inert
+from bot.discord_chat import render as discord_render
+from bot.discord_chat.escape import guard_line_start
+from bot.discord_chat.escape import inert as discord_inert
+from bot.slack_chat import blocks as slack_blocks
+from bot.slack_chat.escape import LOOKALIKES
+from bot.slack_chat.escape import inert as slack_inert
 from briefings.render_text import render as render_text
 from briefings.reply import Line, Reply, Section, Span
 from briefings.untrusted import BIDI_CONTROLS, LINE_BREAKS, one_line

@@ -12,7 +12,7 @@ import discord
 import pytest
 from aiohttp import WSMsgType, web
 
-from bot.discord.adapter import DiscordAdapter
+from bot.discord_chat.adapter import DiscordAdapter
 from bot.settings import Settings
 from briefings.service import Briefings
 from tests.conftest import SEEDS

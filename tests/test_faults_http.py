@@ -17,7 +17,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from bot.slack.adapter import SlackAdapter
+from bot.slack_chat.adapter import SlackAdapter
 from briefings.service import Briefings
 from briefings.store.schema import revisions
 from tests.fakes.slack import SECRET, FakeSlack

@@ -17,7 +17,7 @@ from aiohttp import web
 from sqlalchemy import update
 
 from bot.settings import Settings
-from bot.slack.adapter import SlackAdapter
+from bot.slack_chat.adapter import SlackAdapter
 from briefings.access import Caller
 from briefings.digests.runner import DigestRunner, TickReport
 from briefings.digests.schedule import Schedule

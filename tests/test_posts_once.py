@@ -15,7 +15,7 @@ import discord
 import pytest
 from sqlalchemy import update
 
-from bot.discord.adapter import DiscordAdapter
+from bot.discord_chat.adapter import DiscordAdapter
 from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner
 from briefings.digests.schedule import Schedule

@@ -15,8 +15,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.discord import render as discord_render
-from bot.slack import blocks as slack_blocks
+from bot.discord_chat import render as discord_render
+from bot.slack_chat import blocks as slack_blocks
 from briefings.access import Caller
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse, tokens
 from briefings.commands.registry import COMMANDS
@@ -253,7 +253,7 @@ def test_renderers_fit_every_limit_and_never_ping(reply: Reply) -> None:
 
 def test_discord_client_sends_no_mentions(service: tuple[asyncio.Runner, Briefings]) -> None:
     """The adapter's client is built with empty allowed mentions: every message it sends inherits them."""
-    from bot.discord.adapter import DiscordAdapter
+    from bot.discord_chat.adapter import DiscordAdapter
     from bot.settings import Settings
 
     runner, briefings = service

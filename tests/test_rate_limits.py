@@ -11,7 +11,7 @@ import discord
 import pytest
 from sqlalchemy import func, select
 
-from bot.discord.adapter import DiscordAdapter
+from bot.discord_chat.adapter import DiscordAdapter
 from bot.settings import Settings
 from briefings.service import Briefings
 from briefings.store.schema import revisions

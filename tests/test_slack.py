@@ -16,7 +16,7 @@ import pytest
 from slack_sdk.signature import SignatureVerifier
 
 from bot.adapter import PostError
-from bot.slack.adapter import SlackAdapter, SlackSetupError
+from bot.slack_chat.adapter import SlackAdapter, SlackSetupError
 from briefings.reply import Reply
 from briefings.service import Briefings
 from tests.fakes.slack import SECRET, FakeSlack, bot_settings

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import yaml
 
-from bot.slack import blocks, forms
-from bot.slack.adapter import command_from_mention, command_names
-from bot.slack.sharing import shareable
+from bot.slack_chat import blocks, forms
+from bot.slack_chat.adapter import command_from_mention, command_names
+from bot.slack_chat.sharing import shareable
 from briefings.reply import Line, Reply, Section, b, line, problem, u
 
-MANIFEST = Path(__file__).resolve().parent.parent / "bot" / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).resolve().parent.parent / "bot" / "slack_chat" / "manifest.yaml"
 
 
 def sentence(n: int) -> str:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.errors import NETWORK_ERRORS, error_code
+from bot.slack_chat.errors import NETWORK_ERRORS, error_code
 from briefings.access import Caller, Moderators
 
 log = logging.getLogger(__name__)

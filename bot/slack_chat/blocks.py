@@ -2,7 +2,7 @@
 
 Every piece of text is escaped (`&`, `<`, `>`), the bot's own words included, so nothing in a reply can become a
 mention (`<!channel>`, `<@U…>`) or a link; text from people and sources also cannot format, break the line or
-auto-link (`bot.slack.escape.inert`), and mrkdwn goes out with `verbatim: true`. Long replies are split at line
+auto-link (`bot.slack_chat.escape.inert`), and mrkdwn goes out with `verbatim: true`. Long replies are split at line
 boundaries into several section blocks and, past 50 blocks or ~12,000 characters, into several messages.
 """
 
@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.slack.escape import escape, guard_line_start, inert
+from bot.slack_chat.escape import escape, guard_line_start, inert
 from briefings.render_text import join_within, split_long
 from briefings.render_text import render as render_plain
 from briefings.reply import Line, Reply, Span

@@ -8,9 +8,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import PostError
-from bot.slack.blocks import messages
-from bot.slack.errors import NETWORK_ERRORS, error_code
-from bot.slack.once import Marker, find, post_once
+from bot.slack_chat.blocks import messages
+from bot.slack_chat.errors import NETWORK_ERRORS, error_code
+from bot.slack_chat.once import Marker, find, post_once
 from briefings.reply import Image, Reply
 
 log = logging.getLogger(__name__)

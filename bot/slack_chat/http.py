@@ -14,7 +14,7 @@ from slack_sdk.signature import SignatureVerifier
 
 from bot.guard import ConnectionGuard, GuardedSite
 from bot.settings import Settings
-from bot.slack import payloads
+from bot.slack_chat import payloads
 
 EVENTS_PATH = "/slack/events"
 ACCEPTED_TYPES = ("application/x-www-form-urlencoded", "application/json")

@@ -14,13 +14,13 @@ import discord
 from discord import app_commands
 
 from bot.adapter import PostError, SetupError
-from bot.discord import render
-from bot.discord.commands import Choices
-from bot.discord.complete import choices, matches
-from bot.discord.escape import inert
-from bot.discord.forms import ShareView, TollForm, field_label, share_buttons
-from bot.discord.text import command_text
-from bot.discord.tree import tree_commands
+from bot.discord_chat import render
+from bot.discord_chat.commands import Choices
+from bot.discord_chat.complete import choices, matches
+from bot.discord_chat.escape import inert
+from bot.discord_chat.forms import ShareView, TollForm, field_label, share_buttons
+from bot.discord_chat.text import command_text
+from bot.discord_chat.tree import tree_commands
 from bot.settings import Settings
 from briefings import paging
 from briefings.access import Caller

@@ -3,7 +3,7 @@ to see the rest (`briefings/paging.py`), instead of being dropped in silence."""
 
 from __future__ import annotations
 
-from bot.slack import blocks
+from bot.slack_chat import blocks
 from briefings import paging
 from briefings.reply import Line, Reply
 

@@ -7,7 +7,7 @@ from typing import Any, Protocol
 import discord
 from discord import app_commands
 
-from bot.discord.text import command_text
+from bot.discord_chat.text import command_text
 from briefings.commands.registry import COMMANDS
 from briefings.commands.writing import ADDABLE
 from briefings.facts import Qualifier

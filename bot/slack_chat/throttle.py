@@ -14,8 +14,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
-from bot.slack import blocks, forms
-from bot.slack.errors import NETWORK_ERRORS
+from bot.slack_chat import blocks, forms
+from bot.slack_chat.errors import NETWORK_ERRORS
 from briefings.throttle import Throttle
 
 log = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import discord
 
-from bot.discord.escape import ZWSP, guard_line_start, inert
+from bot.discord_chat.escape import ZWSP, guard_line_start, inert
 from briefings.render_text import split_long
 from briefings.reply import Line, Reply, Span
 from briefings.untrusted import one_line

@@ -9,8 +9,8 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import SetupError
-from bot.slack.errors import NETWORK_ERRORS, error_code
-from bot.slack.manifest import CHART_SCOPE, GROUP_SCOPE, REQUIRED_SCOPES
+from bot.slack_chat.errors import NETWORK_ERRORS, error_code
+from bot.slack_chat.manifest import CHART_SCOPE, GROUP_SCOPE, REQUIRED_SCOPES
 
 log = logging.getLogger(__name__)
 MANIFEST = "the output of `briefing manifest`"

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from discord import app_commands
 
-from bot.discord.commands import AnyCommand, Runner, build
+from bot.discord_chat.commands import AnyCommand, Runner, build
 from bot.surface import SHORT
 
 DESCRIPTION = "Sourced situation briefings: toll, reactions, timeline, where, sources, what changed, help"

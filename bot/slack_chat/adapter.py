@@ -20,15 +20,15 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
-from bot.slack import blocks, forms, once, posting
-from bot.slack.callers import Callers, group_ids
-from bot.slack.entry import ASK, core_text, with_entry_note
-from bot.slack.errors import error_code
-from bot.slack.http import HttpServer
-from bot.slack.pages import fitted
-from bot.slack.sharing import command_name, shareable
-from bot.slack.startup import SlackSetupError, check_bot_token, open_socket_url
-from bot.slack.throttle import SlackThrottle
+from bot.slack_chat import blocks, forms, once, posting
+from bot.slack_chat.callers import Callers, group_ids
+from bot.slack_chat.entry import ASK, core_text, with_entry_note
+from bot.slack_chat.errors import error_code
+from bot.slack_chat.http import HttpServer
+from bot.slack_chat.pages import fitted
+from bot.slack_chat.sharing import command_name, shareable
+from bot.slack_chat.startup import SlackSetupError, check_bot_token, open_socket_url
+from bot.slack_chat.throttle import SlackThrottle
 from briefings.access import Caller
 from briefings.commands.registry import COMMANDS
 from briefings.questions import looks_like_question
@@ -58,7 +58,7 @@ class _NoTokenWarning(logging.Filter):
         return "`token` will be unused" not in record.getMessage()
 
 
-BOLT_LOG = logging.getLogger("bot.slack.bolt")
+BOLT_LOG = logging.getLogger("bot.slack_chat.bolt")
 BOLT_LOG.addFilter(_NoTokenWarning())
 
 

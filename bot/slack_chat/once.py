@@ -25,8 +25,8 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.slack.errors import NETWORK_ERRORS
-from bot.slack.retries import CountedRateLimitRetries
+from bot.slack_chat.errors import NETWORK_ERRORS
+from bot.slack_chat.retries import CountedRateLimitRetries
 
 NOT_REPEATABLE = frozenset(
     {

@@ -8,8 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.slack.blocks import SHARE_ACTION
-from bot.slack.forms import FORMS
+from bot.slack_chat.blocks import SHARE_ACTION
+from bot.slack_chat.forms import FORMS
 
 
 class _Shape(BaseModel):

@@ -11,7 +11,7 @@ from typing import Any
 import yaml
 
 import briefings.commands  # noqa: F401  (importing the commands fills the table)
-from bot.slack.entry import ASK
+from bot.slack_chat.entry import ASK
 from bot.surface import ENTRY, SHORT
 from briefings.commands.registry import COMMANDS
 

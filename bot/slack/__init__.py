@@ -1,1 +1,0 @@
-"""Slack: the adapter (`bot.slack.adapter.SlackAdapter`), Block Kit rendering, moderator forms, the app manifest."""
