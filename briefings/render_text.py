@@ -30,6 +30,8 @@ def render(reply: Reply, span: Callable[[Span], str] = plain_span, loose: Callab
         if section.heading:
             out.append(loose(section.heading))
         out += [render_line(line, span) for line in section.lines]
+        if section.actions:
+            out.append(BULLETS[1] + " · ".join(f"{a.label}: {a.command}" for a in section.actions))
     if reply.image:
         out += ["", f"[Image {loose(reply.image.filename)}: {loose(reply.image.alt)}]"]
     if reply.footer:

@@ -40,11 +40,23 @@ class Line:
         return Line(self.spans, 1)
 
 
+@dataclass(frozen=True)
+class Action:
+    """A button under a section: `command` is the text it stands for, run as whoever clicks (or types it)."""
+
+    label: str
+    command: str
+    style: str = ""
+    """"primary", "danger" or "" (platforms that colour buttons use it)."""
+
+
 @dataclass
 class Section:
     heading: str | None
     """Headings (like titles) may hold names people typed: renderers always treat them as untrusted."""
     lines: list[Line] = field(default_factory=list)
+    actions: tuple[Action, ...] = ()
+    """What can be done about this section (a review card's Accept, Edit, Reject); text shows the commands."""
 
 
 @dataclass(frozen=True)

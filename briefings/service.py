@@ -172,6 +172,14 @@ class Briefings:
             reply = replace(reply, sections=[Section(None, [note]), *reply.sections])
         return reply
 
+    async def _waiting(self, name: str, slug: str, reply: Reply) -> Reply:
+        """The brief says how many proposals wait for review (the queue is not part of its cached answer)."""
+        if name != "brief":
+            return reply
+        from briefings.commands.review_cards import with_waiting
+
+        return await with_waiting(self.store, slug, reply)
+
     async def _run(self, request: Request, text: str, caller: Caller, request_id: str = "") -> Reply:
         found = COMMANDS[request.name]
         allowed = self.moderators.allow(caller)
@@ -187,7 +195,7 @@ class Briefings:
             key = (slug, version, text.strip(), allowed)
             if found.pure and key in self.answers:
                 self.answers.move_to_end(key)
-                return self.answers[key]
+                return await self._waiting(found.name, slug, self.answers[key])
             context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent, version)
             if request_id and found.moderators_only:
                 from briefings import replays
@@ -201,7 +209,7 @@ class Briefings:
                 self.answers[key] = reply
                 while len(self.answers) > ANSWERS_KEPT:
                     self.answers.popitem(last=False)
-            return reply
+            return await self._waiting(found.name, slug, reply)
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
         except Exception:

@@ -33,7 +33,7 @@ async def test_a_proposal_accepted_is_recorded_with_its_evidence(ask: Ask, moder
     assert "(updates t1)" in text
     (first, *_) = ids(text)
     _, listing = await ask("/review", moderator)
-    assert f"#{first} toll" in listing and "1 proposal(s) waiting" in listing
+    assert f"#{first} toll" in listing and "1 proposal waiting for review" in listing
     accepted, shown = await ask(f"/review accept {first}", moderator)
     assert accepted.ok and accepted.written, shown
     key = accepted.written[0]

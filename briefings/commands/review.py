@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
-from briefings.commands.parse import Request, parse
+from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
-from briefings.reply import Line, Reply, Section, b, line, problem, u
+from briefings.commands.review_cards import ALIASES, card, editable, evidence_note, waiting_words
+from briefings.reply import Reply, Section, line, problem, u
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
@@ -16,7 +17,10 @@ if TYPE_CHECKING:  # article reading and the queue are loaded by the first /prop
     from briefings.store.proposals import ProposalQueue, Queued
 
 PROPOSE_USAGE = '/propose [published=YYYY-MM-DD] [url=URL] [title="..."] [source=NAME] TEXT OF THE ARTICLE'
-REVIEW_USAGE = "/review · /review accept ID [confirm=yes] · /review reject ID"
+REVIEW_USAGE = (
+    "/review · /review show ID · /review accept ID [key=value …] [confirm=yes] · /review edit ID · /review reject ID"
+)
+DOING = ("show", "edit", "accept", "reject")
 SHOWN = 20
 
 
@@ -65,20 +69,8 @@ async def propose_command(ctx: Context, request: Request) -> Reply:
         Queued(i, ctx.slug, p, url, title, published, PENDING, ctx.caller.ident, None, None, None)
         for i, p in zip(ids, found, strict=True)
     ]
-    lines = [ln for item in items for ln in _card(item, snapshot)]
-    footer = line("/review accept ID · /review reject ID")
-    return Reply(f"{len(ids)} fact(s) proposed for review", [Section(None, lines)], footer)
-
-
-def _card(item: Queued, snapshot: Snapshot) -> list[Line]:
-    from briefings.ingest.statements import short
-
-    p = item.proposal
-    head = f"#{item.id} {p.kind}" + (f" (updates {p.updates})" if p.updates else "")
-    lines = [line(b(head), " ", u(p.command(snapshot))), line("From: ", u(short(p.evidence, 300)), level=1)]
-    for what, words in p.unknown.items():
-        lines.append(line(f"Unknown {what}: ", u(words), level=1))
-    return lines
+    cards = [card(item, snapshot) for item in items]
+    return Reply(f"{len(ids)} fact(s) proposed for review", cards, line(REVIEW_USAGE))
 
 
 @command(
@@ -90,51 +82,84 @@ async def review_command(ctx: Context, request: Request) -> Reply:
     queue = ProposalQueue(ctx.store)
     words = [w.lower() for w in request.words]
     if not words or words == ["list"]:
-        pending = await queue.pending(ctx.slug)
-        if not pending:
-            return Reply(
-                "No proposals waiting for review", [Section(None, [line("Use /propose with an article's text.")])]
-            )
-        snapshot = await ctx.snapshot()
-        lines = [ln for item in pending[:SHOWN] for ln in _card(item, snapshot)]
-        more = f" (the first {SHOWN} shown)" if len(pending) > SHOWN else ""
-        return Reply(f"{len(pending)} proposal(s) waiting for review{more}", [Section(None, lines)], line(REVIEW_USAGE))
-    if len(words) != 2 or words[0] not in ("accept", "reject") or not words[1].lstrip("#").isdigit():
+        return await _listing(ctx, queue)
+    if len(words) != 2 or words[0] not in DOING or not words[1].lstrip("#").isdigit():
         return problem(f"Usage: {REVIEW_USAGE}")
     item = await queue.get(ctx.slug, int(words[1].lstrip("#")))
     if item is None:
         return problem(f"No proposal #{words[1].lstrip('#')} in this situation.", "/review lists the waiting ones.")
+    if words[0] == "show":
+        return Reply(f"Proposal #{item.id}", [card(item, await ctx.snapshot())])
     if item.status != PENDING:
         return problem(
             f"Proposal #{item.id} is already {item.status}" + (f" by {item.decided_by}." if item.decided_by else ".")
         )
+    if words[0] == "edit":
+        return await _edit(ctx, item)
     if words[0] == "reject":
-        if not await queue.move(item.id, PENDING, REJECTED, ctx.caller.ident, ctx.now):
+        if not await queue.move(item.id, PENDING, REJECTED, _who(ctx), ctx.now):
             return problem(f"Proposal #{item.id} was decided by someone else just now.")
         return Reply(f"Rejected proposal #{item.id}", [Section(None, [line("Nothing was recorded.")])])
     return await _accept(ctx, request, queue, item)
 
 
-def evidence_note(item: Queued) -> str:
-    """What a recorded fact keeps of the article: where it came from and the sentence that says it."""
-    from briefings.ingest.statements import short
+def _who(ctx: Context) -> str:
+    """Who decided, as cards show it: the person's name on their platform, else their id."""
+    return ctx.caller.name or ctx.caller.ident
 
-    where = item.url or item.title or f"an article of {item.published.date().isoformat()}"
-    return short(f"From {where}: {item.proposal.evidence}", 400)
+
+async def _listing(ctx: Context, queue: ProposalQueue) -> Reply:
+    pending = await queue.pending(ctx.slug)
+    if not pending:
+        return Reply("No proposals waiting for review", [Section(None, [line("Use /propose with an article's text.")])])
+    snapshot = await ctx.snapshot()
+    more = f" (the first {SHOWN} shown)" if len(pending) > SHOWN else ""
+    cards = [card(item, snapshot) for item in pending[:SHOWN]]
+    return Reply(f"{waiting_words(len(pending))}{more}", cards, line(REVIEW_USAGE))
+
+
+async def _edit(ctx: Context, item: Queued) -> Reply:
+    """What Edit offers where there is no form: the accept command with every value, to change and send."""
+    from briefings.ingest.model import typed
+
+    values = editable(item.proposal, await ctx.snapshot())
+    text = typed(f"/review accept {item.id}", values)
+    lines = [
+        line("Change what you need and send:"),
+        line(u(text)),
+        line('An option left empty (place="") is left out. The article and sentence are kept in the note.'),
+    ]
+    return Reply(f"Edit proposal #{item.id}", [Section(None, lines)])
+
+
+def merged(item: Queued, snapshot: Snapshot, changes: dict[str, str]) -> dict[str, str]:
+    """The proposal's options with a moderator's changes: a value replaces, an empty value leaves the option
+    out; a note of their own goes before the article's, which is always kept."""
+    options = editable(item.proposal, snapshot)
+    for name, value in changes.items():
+        name = ALIASES.get(name, name)
+        if name == "note":
+            continue
+        if value.strip():
+            options[name] = value
+        else:
+            options.pop(name, None)
+    evidence, own = evidence_note(item), changes.get("note", "").strip()
+    options["note"] = f"{own} — {evidence}" if own and evidence not in own else (own or evidence)
+    return options
 
 
 async def _accept(ctx: Context, request: Request, queue: ProposalQueue, item: Queued) -> Reply:
+    from briefings.ingest.model import typed
     from briefings.store.proposals import ACCEPTED, PENDING, TAKING
 
-    if not await queue.move(item.id, PENDING, TAKING, ctx.caller.ident, ctx.now):
+    if not await queue.move(item.id, PENDING, TAKING, _who(ctx), ctx.now):
         return problem(f"Proposal #{item.id} was decided by someone else just now.")
-    snapshot = await ctx.snapshot()
-    text = item.proposal.command(snapshot, note=evidence_note(item))
-    if request.options.get("confirm"):
-        text += f" confirm={request.options['confirm']}"
+    options = merged(item, await ctx.snapshot(), request.options)
+    verb = item.proposal.verb
+    name, *words = verb.lstrip("/").split()
     try:
-        parsed = parse(text)
-        reply = await COMMANDS[parsed.name].run(ctx, parsed)
+        reply = await COMMANDS[name].run(ctx, Request(name, words, options))
     except Exception:
         await queue.move(item.id, TAKING, PENDING, None, None)
         raise
@@ -142,6 +167,7 @@ async def _accept(ctx: Context, request: Request, queue: ProposalQueue, item: Qu
         await queue.move(item.id, TAKING, PENDING, None, None)
         reply.sections.append(Section(None, [line(f"Proposal #{item.id} stays in the queue.")]))
         return reply
-    await queue.move(item.id, TAKING, ACCEPTED, ctx.caller.ident, ctx.now, ",".join(reply.written))
-    reply.sections.insert(0, Section(None, [line(f"Accepted proposal #{item.id}: ", u(text.split(" note=")[0]))]))
+    await queue.move(item.id, TAKING, ACCEPTED, _who(ctx), ctx.now, ",".join(reply.written))
+    shown = typed(verb, {k: v for k, v in options.items() if k != "note"})
+    reply.sections.insert(0, Section(None, [line(f"Accepted proposal #{item.id}: ", u(shown))]))
     return reply

@@ -45,12 +45,17 @@ class Proposal:
         spans = tuple((int(a), int(b)) for a, b in data["spans"])
         return cls(data["kind"], data["fields"], data["evidence"], spans, data.get("updates"), data.get("unknown", {}))
 
-    def command(self, snapshot: Snapshot, note: str | None = None) -> str:
-        """The moderator command that records it: `/update toll ...` or `/add KIND ...` (names, not keys)."""
-        words = ["/update toll"] if self.kind == "toll" else [f"/add {self.kind}"]
+    @property
+    def verb(self) -> str:
+        """The command that records it, without options: `/update toll` or `/add KIND`."""
+        return "/update toll" if self.kind == "toll" else f"/add {self.kind}"
+
+    def options(self, snapshot: Snapshot) -> dict[str, str]:
+        """Its fields as a moderator would type them (names, not keys), leaving out empty ones."""
+        found: dict[str, str] = {}
         for name, value in self.fields.items():
             if name == "source" and value is None and self.unknown.get("source"):
-                words.append(f"source={_quoted(self.unknown['source'])}")  # refused until the source is added
+                found[name] = self.unknown["source"]  # refused until the source is added
                 continue
             if value is None or value == []:
                 continue
@@ -58,10 +63,17 @@ class Proposal:
                 value = _name(snapshot, NAMED[name], str(value))
             elif name in LISTS:
                 value = ",".join(_name(snapshot, LISTS[name], str(v)) for v in value)
-            words.append(f"{name}={_quoted(str(value))}")
-        if note:
-            words.append(f"note={_quoted(note)}")
-        return " ".join(words)
+            found[name] = str(value)
+        return found
+
+    def command(self, snapshot: Snapshot, note: str | None = None) -> str:
+        """The moderator command that records it: `/update toll ...` or `/add KIND ...` (names, not keys)."""
+        return typed(self.verb, {**self.options(snapshot), **({"note": note} if note else {})})
+
+
+def typed(verb: str, options: dict[str, str]) -> str:
+    """`/add event` and options as one command text, values quoted where they need it."""
+    return " ".join([verb, *(f"{name}={_quoted(value)}" for name, value in options.items())])
 
 
 def _name(snapshot: Snapshot, index: str, key: str) -> str:
