@@ -16,7 +16,9 @@ from briefings.when import When
 if TYPE_CHECKING:  # article reading and the queue are loaded by the first /propose or /review, not by every command
     from briefings.store.proposals import ProposalQueue, Queued
 
-PROPOSE_USAGE = '/propose [published=YYYY-MM-DD] [url=URL] [title="..."] [source=NAME] TEXT OF THE ARTICLE'
+PROPOSE_USAGE = (
+    '/propose [published=YYYY-MM-DD] [url=URL] [title="..."] [source=NAME] TEXT OF THE ARTICLE · /propose ADDRESS'
+)
 REVIEW_USAGE = (
     "/review · /review show ID · /review accept ID [key=value …] [confirm=yes] · /review edit ID · /review reject ID"
 )
@@ -24,9 +26,9 @@ DOING = ("show", "edit", "accept", "reject")
 SHOWN = 20
 
 
-def _published(raw: str | None, now: datetime) -> datetime:
+def _published(raw: str | None, default: datetime) -> datetime:
     if not raw:
-        return now
+        return default
     when = When.parse(raw)
     return datetime.combine(when.day, when.clock or time(12), tzinfo=UTC)
 
@@ -34,17 +36,37 @@ def _published(raw: str | None, now: datetime) -> datetime:
 @command(
     "propose",
     PROPOSE_USAGE,
-    "Read an article's text into proposed facts for review (moderators).",
+    "Read an article (its text, or its web address) into proposed facts for review (moderators).",
     moderators_only=True,
     examples=("/propose published={day} At least 12 people were killed, the ministry said.",),
 )
 async def propose_command(ctx: Context, request: Request) -> Reply:
     text = request.rest.strip()
+    from briefings.ingest.fetch import is_address
+
+    if is_address(text) or (not text and request.options.get("url")):
+        from briefings.commands.propose_url import propose_from_address
+
+        return await propose_from_address(ctx, request, text or request.options["url"])
     if not text:
-        return problem("Give the article's text after /propose.", f"Usage: {PROPOSE_USAGE}")
+        return problem("Give the article's text or its address after /propose.", f"Usage: {PROPOSE_USAGE}")
+    return await propose_text(ctx, request, text)
+
+
+async def propose_text(
+    ctx: Context,
+    request: Request,
+    text: str,
+    *,
+    url: str | None = None,
+    title: str | None = None,
+    published: datetime | None = None,
+) -> Reply:
+    """Reads an article's text into proposals and queues them; `request`'s options win over what a fetched page
+    said (`url`, `title`, `published`)."""
     snapshot = await ctx.snapshot()
     try:
-        published = _published(request.options.get("published"), ctx.now)
+        published = _published(request.options.get("published"), published or ctx.now)
     except ValueError as exc:
         reply = problem(f"Nothing proposed — published: {exc}", f"Usage: {PROPOSE_USAGE}")
         reply.field = "published"
@@ -63,7 +85,7 @@ async def propose_command(ctx: Context, request: Request) -> Reply:
     if not found:
         return Reply("No new facts found in that text", [Section(None, [line("Nothing was added to the queue.")])])
     queue = ProposalQueue(ctx.store)
-    url, title = request.options.get("url"), request.options.get("title")
+    url, title = request.options.get("url") or url, request.options.get("title") or title
     ids = await queue.add(ctx.slug, found, published=published, by=ctx.caller.ident, at=ctx.now, url=url, title=title)
     items = [
         Queued(i, ctx.slug, p, url, title, published, PENDING, ctx.caller.ident, None, None, None)
