@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 
 import discord
 
@@ -32,18 +32,27 @@ def field_label(option: str | None) -> str | None:
 class TollForm(discord.ui.Modal):
     """A new toll claim: its submission runs `/update toll ...` through the core."""
 
-    def __init__(self, submit: FormSubmit, on_failure: ErrorHandler) -> None:
-        super().__init__(title="New toll claim", timeout=FORM_TIMEOUT)
+    def __init__(
+        self,
+        submit: FormSubmit,
+        on_failure: ErrorHandler,
+        values: Mapping[str, str] | None = None,
+        title: str = "New toll claim",
+    ) -> None:
+        """`values` fill the fields in (a proposed toll to edit); the form starts empty without them."""
+        super().__init__(title=title, timeout=FORM_TIMEOUT)
         self._submit, self._on_failure = submit, on_failure
         self.inputs: dict[str, discord.ui.TextInput[TollForm]] = {}
         for option, (label, placeholder, style) in TOLL_FIELDS.items():
+            limit = 1000 if style is discord.TextStyle.paragraph else 100
             text_input: discord.ui.TextInput[TollForm] = discord.ui.TextInput(
                 label=label,
                 placeholder=placeholder,
                 style=style,
                 required=option == "source",
-                max_length=1000 if style is discord.TextStyle.paragraph else 100,
+                max_length=limit,
                 custom_id=f"toll:{option}",
+                default=(values or {}).get(option, "")[:limit] or None,
             )
             self.inputs[option] = text_input
             self.add_item(text_input)
