@@ -23,6 +23,8 @@ GUILD_ID = "4242"
 CHANNEL_ID = "1300000000000000003"
 MOD_ROLE = "999"
 TIMESTAMP = "2025-03-08T12:00:00.000000+00:00"
+SENT = (1741435200000 - 1420070400000) << 22
+"""A snowflake id's time part for TIMESTAMP (milliseconds since Discord's epoch, 2015-01-01)."""
 Json = dict[str, Any]
 
 
@@ -230,7 +232,9 @@ class FakeDiscord:
         }
 
     def _registered(self, command: Json) -> Json:
-        return {"id": self.next_id(), "application_id": APP_ID, "version": "1", "type": 1, **command}
+        # context menu commands have no description; Discord answers with an empty one
+        registered = {"id": self.next_id(), "application_id": APP_ID, "version": "1", "type": 1, "description": ""}
+        return {**registered, **command}
 
     def _callback(self, interaction_id: str, body: Json) -> Json:
         data = body.get("data") or {}
@@ -392,9 +396,24 @@ class FakeDiscord:
         payload["message"] = message
         return payload
 
-    def modal_submit(self, custom_id: str, values: dict[str, str], **who: Any) -> Json:
+    def modal_submit(self, custom_id: str, values: dict[str, str], message: Json | None = None, **who: Any) -> Json:
+        """A form submitted; `message` is the one whose button opened it (Discord sends it along)."""
         rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
-        return self.interaction(5, {"custom_id": custom_id, "components": rows}, **who)
+        payload = self.interaction(5, {"custom_id": custom_id, "components": rows}, **who)
+        if message is not None:
+            payload["message"] = message
+        return payload
+
+    def posted_by(self, user_id: str, content: str) -> Json:
+        """A message a person (not the bot) wrote in the text channel at TIMESTAMP (which its id tells too)."""
+        written = self._message(CHANNEL_ID, {"content": content})
+        return {**written, "id": str(int(written["id"]) % 2**22 + SENT), "author": user(user_id, f"user{user_id}")}
+
+    def message_command(self, name: str, target: Json, **who: Any) -> Json:
+        """A message command (type 2, command type 3) chosen on `target` from its context menu."""
+        resolved = {"messages": {target["id"]: target}}
+        data = {"id": self.next_id(), "name": name, "type": 3, "guild_id": GUILD_ID, "target_id": target["id"]}
+        return self.interaction(2, {**data, "resolved": resolved}, **who)
 
     def callbacks(self, interaction: Json) -> list[Call]:
         return [c for c in self.calls if c.path == f"/interactions/{interaction['id']}/{interaction['token']}/callback"]
