@@ -124,7 +124,8 @@ async def test_commands_are_synced_to_the_guild_with_moderator_commands_hidden(b
     short = {"brief", "toll", "reactions", "timeline"}
     public = short | {"ask", "where", "sources", "whatchanged", "help", "situations", "history", "digest"}
     moderators = {"update", "add", "correct", "retract", "undo", "situation"}
-    assert set(commands) == {"briefing"} | short | moderators  # one entry group; the rest stays out of the way
+    menus = {"Propose facts"}  # on a message's context menu (tests/test_discord_review.py)
+    assert set(commands) == {"briefing"} | short | moderators | menus  # one entry group; the rest out of the way
     entry = {sub["name"]: sub for sub in commands["briefing"]["options"]}
     assert set(entry) == public and all(sub["type"] == 1 for sub in entry.values())
     assert entry["where"]["options"][0]["autocomplete"] is True

@@ -19,6 +19,7 @@ from bot.discord_chat.commands import Choices
 from bot.discord_chat.complete import choices, matches
 from bot.discord_chat.escape import inert
 from bot.discord_chat.forms import ShareView, TollForm, field_label, share_buttons
+from bot.discord_chat.review import ReviewCards, has_cards
 from bot.discord_chat.text import command_text
 from bot.discord_chat.tree import tree_commands
 from bot.settings import Settings
@@ -95,6 +96,8 @@ class DiscordAdapter:
         self.tree.error(self._on_command_error)
         for command in tree_commands(self, settings.command):
             self.tree.add_command(command)
+        self.review = ReviewCards(briefings, self.throttle, self.answer, self._on_ui_error, defer_after)
+        self.tree.add_command(self.review.menu())
         self._connection: asyncio.Task[None] | None = None
 
     # lifecycle
@@ -117,6 +120,7 @@ class DiscordAdapter:
             await self.client.close()
             raise DiscordSetupError(f"Could not reach Discord to log in: {exc}") from exc
         self.client.add_view(ShareView(self.share, self._on_ui_error))
+        self.client.add_dynamic_items(self.review.button())
         self._connection = asyncio.create_task(self._connect(), name="discord-gateway")
         await self._wait_until_ready()
         await self._sync(guilds)
@@ -200,6 +204,9 @@ class DiscordAdapter:
         return await answer
 
     async def answer(self, interaction: discord.Interaction, reply: Reply, caller: Caller, text: str) -> None:
+        if has_cards(reply):
+            await self.review.send(interaction, reply)
+            return
         if not reply.ok:
             log.info("discord %r by %s in %s: %s (%s)", text, caller.ident, caller.channel, reply.title, reply.outcome)
             await self._say(interaction, content=render.content(reply))

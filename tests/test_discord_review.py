@@ -1,0 +1,229 @@
+"""The review queue on Discord, through the real discord.py client and the local fake: "Propose facts" on a
+message queues what it states and shows one card per proposal; Accept, Edit and Reject decide as the moderator
+who clicked (the card then says who), members are refused, and a click delivered twice decides once."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import discord
+import pytest
+
+from briefings.facts import Event, Toll
+from briefings.store.proposals import ProposalQueue
+from tests.fakes_discord import CHANNEL_ID, FakeDiscord
+from tests.test_discord import EPHEMERAL, MEMBER, MODERATOR, Running, embed_text, running
+
+Json = dict[str, Any]
+ARTICLE = (
+    "At least 1,200 people have died in the coastal violence, the Syrian Observatory for Human Rights said on "
+    "Saturday. Gunmen attacked a checkpoint in Qardaha on Saturday, the Syrian Observatory for Human Rights said."
+)
+LINK = "https://news.example/coast-saturday"
+
+
+@pytest.fixture
+async def fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
+    async for value in running(fake, sqlite_url):
+        yield value
+
+
+@pytest.fixture
+async def bot_any_db(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
+    async for value in running(fake, database_url):
+        yield value
+
+
+async def pending(bot: Running) -> list[int]:
+    slug = await bot.briefings.situation_for(f"discord:{CHANNEL_ID}")
+    return [item.id for item in await ProposalQueue(bot.briefings.store).pending(slug)]
+
+
+async def killed(bot: Running) -> list[int | None]:
+    slug = await bot.briefings.situation_for(f"discord:{CHANNEL_ID}")
+    return [toll.killed for _, toll in (await bot.briefings.store.snapshot(slug)).all(Toll)]
+
+
+async def propose(bot: Running, text: str = f"{ARTICLE} {LINK}", **who: Any) -> tuple[Json, list[Json]]:
+    """The "Propose facts" command on a message someone wrote: the callback and every card sent (first one included)."""
+    interaction = bot.fake.message_command("Propose facts", bot.fake.posted_by("444", text), **(who or MODERATOR))
+    first = await bot.fake.interact(interaction)
+    cards = [first["data"]]
+    if "components" in first["data"]:
+        await bot.fake.wait_for(lambda: len(bot.fake.followups(interaction)) >= 1)
+        cards += [call.body for call in bot.fake.followups(interaction)]
+    return first, cards
+
+
+def buttons(card: Json) -> dict[str, str]:
+    """A card's buttons: label -> custom id."""
+    return {b["label"]: b["custom_id"] for row in card.get("components", []) for b in row["components"]}
+
+
+def card_for(cards: list[Json], kind: str) -> Json:
+    return next(card for card in cards if f" {kind}" in card["embeds"][0]["title"])
+
+
+async def click(bot: Running, card: Json, label: str, **who: Any) -> tuple[Json, Json]:
+    """Clicks a card's button; the click and the callback's body."""
+    message = bot.fake.message_for({"data": card})
+    interaction = bot.fake.button(message, buttons(card)[label], **(who or MODERATOR))
+    return interaction, await bot.fake.interact(interaction)
+
+
+async def outcome(bot: Running, interaction: Json) -> str:
+    """What the click's follow-up told the person (after the card itself was updated)."""
+    follow = await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
+    body = follow[-1].body
+    return embed_text(body) + str(body.get("content") or "")
+
+
+async def test_propose_facts_is_a_moderators_message_command_in_the_synced_tree(bot: Running) -> None:
+    put = next(c for c in bot.fake.calls if c.method == "PUT")
+    [menu] = [command for command in put.body if command["name"] == "Propose facts"]
+    assert menu["type"] == 3 and not menu.get("options")
+    assert str(menu["default_member_permissions"]) == str(discord.Permissions(manage_messages=True).value)
+    assert menu["dm_permission"] is False or menu.get("contexts") == [0]
+
+
+async def test_a_message_is_read_into_proposals_shown_as_cards(bot_any_db: Running) -> None:
+    bot = bot_any_db
+    first, cards = await propose(bot, f"@everyone {ARTICLE} <@123> {LINK}")
+    assert first["type"] == 4 and all(card["flags"] == EPHEMERAL for card in cards)
+    assert "2 fact(s) proposed for review" in first["data"]["content"]
+    assert len(cards) == 2 and len(await pending(bot)) == 2
+    toll = card_for(cards, "toll")
+    shown = embed_text(toll)
+    assert "killed=1200" in shown and "Syrian Observatory for Human Rights" in shown and "(updates t1)" in shown
+    assert "Evidence: @\u200beveryone At least 1,200 people have died" in shown  # inert: it cannot ping
+    assert "Published 2025-03-08" in shown
+    assert "news.example/coast-saturday" in shown and "https://" not in shown  # the article's address, not a link
+    assert "@everyone" not in "".join(embed_text(card) + card.get("content", "") for card in cards)
+    [accept, edit, reject] = buttons(toll).values()
+    number = toll["embeds"][0]["title"].split()[0].lstrip("\\#")
+    assert (accept, edit, reject) == (f"review:accept:{number}", f"review:edit:{number}", f"review:reject:{number}")
+    event = card_for(cards, "event")
+    assert "Gunmen attacked a checkpoint in Qardaha" in embed_text(event) and len(buttons(event)) == 3
+
+
+async def test_accept_records_the_fact_with_its_evidence_and_the_card_says_who(bot_any_db: Running) -> None:
+    bot = bot_any_db
+    _, cards = await propose(bot)
+    interaction, clicked = await click(bot, card_for(cards, "toll"), "Accept")
+    assert clicked["type"] == 7 and clicked["data"]["components"] == []
+    assert "Accepted by user111" in embed_text(clicked) and "recorded t" in embed_text(clicked)
+    assert "Recorded" in await outcome(bot, interaction)
+    assert 1200 in await killed(bot)
+    key = embed_text(clicked).split("recorded ")[-1].split()[0]
+    history = embed_text(await bot.ask("briefing history", {"id": key}))
+    assert "news.example/coast" in history and "At least 1,200 people have died" in history
+    assert len(await pending(bot)) == 1
+
+
+async def test_edit_opens_the_form_filled_in_and_records_what_was_changed(bot: Running) -> None:
+    _, cards = await propose(bot)
+    toll = card_for(cards, "toll")
+    _, form = await click(bot, toll, "Edit")
+    assert form["type"] == 9 and form["data"]["title"].startswith("Edit proposal #")
+    inputs = {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
+    assert inputs["toll:killed"]["value"] == "1200" and inputs["toll:as_of"]["value"] == "2025-03-08"
+    assert inputs["toll:source"]["value"] == "Syrian Observatory for Human Rights"
+    values = {"toll:killed": "1250", "toll:civilians": "", "toll:source": "SOHR", "toll:as_of": "2025-03-08"}
+    message = bot.fake.message_for({"data": toll})
+    submit = bot.fake.modal_submit(form["data"]["custom_id"], values | {"toll:note": ""}, message, **MODERATOR)
+    done = await bot.fake.interact(submit)
+    assert done["type"] == 7 and "Accepted by user111" in embed_text(done) and done["data"]["components"] == []
+    assert "Recorded" in await outcome(bot, submit)
+    assert 1250 in await killed(bot) and 1200 not in await killed(bot)
+
+
+async def test_edit_of_an_event_fills_the_form_with_its_values(bot: Running) -> None:
+    _, cards = await propose(bot)
+    event = card_for(cards, "event")
+    _, form = await click(bot, event, "Edit")
+    inputs = {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
+    assert inputs["proposal:date"]["value"] == "2025-03-08" and inputs["proposal:place"]["value"] == "Qardaha"
+    assert inputs["proposal:text"]["value"].startswith("Gunmen attacked a checkpoint")
+    changed = {custom: field["value"] for custom, field in inputs.items()}
+    changed["proposal:text"] = "Gunmen attacked an army checkpoint in Qardaha"
+    message = bot.fake.message_for({"data": event})
+    submit = bot.fake.modal_submit(form["data"]["custom_id"], changed, message, **MODERATOR)
+    done = await bot.fake.interact(submit)
+    assert done["type"] == 7 and "Accepted by user111" in embed_text(done)
+    slug = await bot.briefings.situation_for(f"discord:{CHANNEL_ID}")
+    texts = [e.text for _, e in (await bot.briefings.store.snapshot(slug)).all(Event)]
+    assert "Gunmen attacked an army checkpoint in Qardaha" in texts
+
+
+async def test_a_bad_edit_names_the_field_and_keeps_the_proposal(bot: Running) -> None:
+    _, cards = await propose(bot)
+    toll = card_for(cards, "toll")
+    _, form = await click(bot, toll, "Edit")
+    values = {"toll:killed": "-5", "toll:source": "SOHR"}
+    submit = bot.fake.modal_submit(form["data"]["custom_id"], values, bot.fake.message_for({"data": toll}), **MODERATOR)
+    refused = await bot.fake.interact(submit)
+    content = refused["data"]["content"]
+    assert refused["type"] == 4 and "Killed (total)" in content and "press Edit again" in content
+    assert len(await pending(bot)) == 2 and 1200 not in await killed(bot)
+
+
+async def test_reject_records_nothing_and_the_card_says_who(bot: Running) -> None:
+    _, cards = await propose(bot)
+    before = await killed(bot)
+    interaction, clicked = await click(bot, card_for(cards, "toll"), "Reject")
+    assert clicked["type"] == 7 and "Rejected by user111" in embed_text(clicked)
+    assert clicked["data"]["components"] == []
+    assert "Rejected proposal" in await outcome(bot, interaction)
+    assert await killed(bot) == before and len(await pending(bot)) == 1
+
+
+async def test_members_are_refused_and_nothing_changes(bot: Running) -> None:
+    refused, _ = await propose(bot, **MEMBER)
+    assert refused["type"] == 4 and "for moderators" in refused["data"]["content"] and not await pending(bot)
+    _, cards = await propose(bot)
+    toll = card_for(cards, "toll")
+    for label in ("Accept", "Edit", "Reject"):
+        _, answer = await click(bot, toll, label, **MEMBER)
+        assert answer["type"] == 4 and answer["data"]["flags"] == EPHEMERAL, label
+        assert "for moderators" in answer["data"]["content"] and not answer["data"].get("embeds"), label
+    assert len(await pending(bot)) == 2 and 1200 not in await killed(bot)
+
+
+async def test_a_click_delivered_twice_decides_once(bot_any_db: Running) -> None:
+    bot = bot_any_db
+    _, cards = await propose(bot)
+    interaction, clicked = await click(bot, card_for(cards, "toll"), "Accept")
+    assert "Accepted by user111" in embed_text(clicked)
+    await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
+    await bot.fake.dispatch("INTERACTION_CREATE", interaction)
+    await bot.fake.wait_for(lambda: len(bot.fake.followups(interaction)) == 2)
+    again = bot.fake.followups(interaction)[-1].body
+    assert "Already recorded" in embed_text(again) + str(again.get("content") or "")
+    assert (await killed(bot)).count(1200) == 1
+
+
+async def test_a_card_decided_elsewhere_shows_who_decided(bot: Running) -> None:
+    _, cards = await propose(bot)
+    toll = card_for(cards, "toll")
+    await click(bot, toll, "Reject")
+    interaction, stale = await click(bot, toll, "Accept", user_id="333", roles=["999"])
+    assert stale["type"] == 7 and "Rejected by user111" in embed_text(stale) and stale["data"]["components"] == []
+    assert "already rejected" in await outcome(bot, interaction)
+    assert 1200 not in await killed(bot)
+
+
+async def test_a_message_without_text_proposes_nothing(bot: Running) -> None:
+    answer, _ = await propose(bot, "   ")
+    assert answer["data"]["flags"] == EPHEMERAL and "no text" in answer["data"]["content"]
+    assert not await pending(bot)
