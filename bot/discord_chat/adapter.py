@@ -15,6 +15,7 @@ from discord import app_commands
 
 from bot.adapter import PostError, SetupError
 from bot.discord_chat import render
+from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.commands import Choices
 from bot.discord_chat.complete import choices, matches
 from bot.discord_chat.escape import inert
@@ -39,18 +40,6 @@ SORRY = "Something went wrong on my side; nothing was changed. The error has bee
 
 class DiscordSetupError(SetupError):
     """Discord could not be started with these settings; the message says what to fix."""
-
-
-def caller_for(interaction: discord.Interaction) -> Caller:
-    """Who is asking, in which channel, with which roles (role ids, for `discord:role:ID` moderators)."""
-    user = interaction.user
-    roles = frozenset(str(role.id) for role in getattr(user, "roles", []) if not role.is_default())
-    return Caller("discord", str(user.id), f"discord:{interaction.channel_id}", user.display_name, roles)
-
-
-def request_id(interaction: discord.Interaction) -> str:
-    """The interaction's id: Discord gives each one its own, so a moderator's change is made once per interaction."""
-    return f"discord:interaction:{interaction.id}"
 
 
 def guild_ids(setting: str) -> list[int]:
