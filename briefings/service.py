@@ -18,6 +18,8 @@ from briefings.answered import Answered, answered
 from briefings.answers import changed, chart, digest
 from briefings.commands import reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
+from briefings.commands.plan import Plan as Plan
+from briefings.commands.plan import plan
 from briefings.commands.registry import COMMANDS, Context
 from briefings.reply import Outcome, Reply, Section, line, problem, u
 from briefings.settings import CoreSettings
@@ -105,6 +107,24 @@ class Briefings:
             # tolls changed: the toll over time goes with it (drawn in a worker thread, like every chart)
             reply.image = (await asyncio.to_thread(chart.answer, snapshot)).image
         return reply
+
+    @staticmethod
+    def command_names() -> list[str]:
+        """Every command the core runs (`toll`, `update`, …), for platforms that declare each one."""
+        return sorted(COMMANDS)
+
+    def plan(self, text: str, caller: Caller) -> Plan:
+        """What `handle` will make of `text` for `caller`, decided without running it: the command, its form,
+        whether its answer may be shared, whether it is for moderators and the caller is one, how to cut a long
+        answer. An adapter asks once per event (the contract is in `briefings/commands/plan.py`)."""
+        return plan(text, caller, self.moderators)
+
+    async def claim_request(self, request_id: str, caller: Caller) -> bool:
+        """True the first time a platform's request is seen (it is now taken, for every instance sharing the
+        store); False when it was taken before: a click or an event delivered again."""
+        from briefings.store.requests import RequestLedger
+
+        return await RequestLedger(self.store).claim(request_id, caller.ident) is None
 
     def _urgent(self) -> None:
         for listener in self.urgent_listeners:

@@ -8,9 +8,10 @@ from pathlib import Path
 import yaml
 
 from bot.slack_chat import blocks, forms
-from bot.slack_chat.adapter import command_from_mention, command_names
-from bot.slack_chat.sharing import shareable
+from bot.slack_chat.commands import command_names
+from bot.slack_chat.mentions import mention_words
 from briefings.reply import Line, Reply, Section, b, line, problem, u
+from briefings.service import Briefings
 
 MANIFEST = Path(__file__).resolve().parent.parent / "bot" / "slack_chat" / "manifest.yaml"
 
@@ -86,13 +87,6 @@ def test_problems_are_plain_escaped_words() -> None:
     assert text == "Not recorded — note: &lt;oops&gt;\n\n• Nothing was changed."
 
 
-def test_what_may_be_shared() -> None:
-    assert shareable("/toll jableh") and shareable("/digest list") and shareable("/digest")
-    assert not shareable('/update toll killed=1 source="SOHR"')
-    assert not shareable("/digest subscribe 08:00")
-    assert not shareable('/toll "unclosed')
-
-
 def test_forms_build_quoted_commands_and_map_errors() -> None:
     state = {
         "killed": {"value": {"type": "plain_text_input", "value": " 120 "}},
@@ -109,8 +103,7 @@ def test_forms_build_quoted_commands_and_map_errors() -> None:
     assert forms.field_errors(forms.TOLL, bad) == {"as_of": "2030-01-01 is in the future"}
     general = problem("Sorry, /update is for moderators.")
     assert forms.field_errors(forms.TOLL, general) == {"killed": "Sorry, /update is for moderators."}
-    assert forms.form_for("/update") is forms.TOLL and forms.form_for("/add event") is forms.EVENT
-    assert forms.form_for("/update toll killed=1") is None and forms.form_for("/add reaction") is None
+    assert forms.NAMED["toll"] is forms.TOLL and forms.NAMED["event"] is forms.EVENT
     view = forms.view(forms.EVENT, "C1")
     assert json.loads(view["private_metadata"]) == {"channel": "C1"} and view["callback_id"] == "add_event"
 
@@ -119,7 +112,7 @@ def test_the_manifest_declares_every_command_scope_and_event() -> None:
     manifest = yaml.safe_load(MANIFEST.read_text(encoding="utf-8"))
     declared = {c["command"] for c in manifest["features"]["slash_commands"]}
     assert declared == {"/briefing", "/ask", "/brief", "/toll", "/reactions", "/timeline"}
-    answered = {f"/{name}" for name in command_names()} | {"/briefing"}
+    answered = {f"/{name}" for name in command_names(Briefings.command_names(), "briefing")}
     assert declared <= answered
     for command in manifest["features"]["slash_commands"]:
         assert command["url"] == "https://YOUR-HOST/slack/events" and len(command.get("usage_hint", "")) <= 100
@@ -135,10 +128,10 @@ def test_detail_lines_are_indented() -> None:
     assert blocks.mrkdwn_line(Line(line("a").spans, 1)).startswith(blocks.BULLETS[1])
 
 
-def test_mentions_become_commands() -> None:
-    assert command_from_mention("<@UBOT> toll jableh", "UBOT") == "/toll jableh"
-    assert command_from_mention("hey <@UBOT|briefing>  /brief", "UBOT") == "/brief"
-    assert command_from_mention("toll jableh <@UBOT>", "UBOT") == "/toll jableh"
-    assert command_from_mention("<@UBOT>", "UBOT") == "/help"
-    assert command_from_mention('<@UBOT> add event text="<@U5> said"', "UBOT") == '/add event text="<@U5> said"'
-    assert command_from_mention("<@UOTHER> toll") == "/toll"
+def test_a_mention_asks_the_words_after_it() -> None:
+    assert mention_words("<@UBOT> toll jableh", "UBOT") == "toll jableh"
+    assert mention_words("hey <@UBOT|briefing>  /brief", "UBOT") == "/brief"
+    assert mention_words("toll jableh <@UBOT>", "UBOT") == "toll jableh"
+    assert mention_words("<@UBOT>", "UBOT") == "/help"
+    assert mention_words('<@UBOT> add event text="<@U5> said"', "UBOT") == 'add event text="<@U5> said"'
+    assert mention_words("<@UOTHER> toll") == "toll"

@@ -13,7 +13,7 @@ import aiohttp
 import discord
 from discord import app_commands
 
-from bot.adapter import PostError, SetupError
+from bot.adapter import SORRY, PostError, SetupError
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.commands import Choices
@@ -35,7 +35,6 @@ from briefings.throttle import Throttle
 log = logging.getLogger(__name__)
 HISTORY_LIMIT = 50
 NONCE_LIMIT = 25
-SORRY = "Something went wrong on my side; nothing was changed. The error has been logged — please try again."
 
 
 class DiscordSetupError(SetupError):

@@ -1,4 +1,5 @@
-"""Moderator forms (Slack modals): `/update` with no arguments opens a toll form, `/add event` an event form.
+"""Moderator forms (Slack modals): `/update` with no arguments opens a toll form, `/add event` an event form (the
+core says which: `Plan.opens_form`).
 
 A submission becomes the same command text a moderator would type (`/update toll killed="70" source="Monitor"`),
 so the core validates it exactly as it validates typed commands. An invalid reply names the option at fault
@@ -21,7 +22,6 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from briefings.commands.parse import ParseError, parse
 from briefings.reply import Reply
 from briefings.untrusted import one_line
 
@@ -96,22 +96,8 @@ EVENT = Form(
     ),
 )
 FORMS = {form.callback_id: form for form in (TOLL, EVENT)}
-
-
-def form_for(text: str) -> Form | None:
-    """The form a command opens: `/update` alone, or `/add event` alone; otherwise None."""
-    try:
-        request = parse(text)
-    except ParseError:
-        return None
-    if request.options:
-        return None
-    words = [w.lower() for w in request.words]
-    if request.name == "update" and words in ([], ["toll"]):
-        return TOLL
-    if request.name == "add" and words == ["event"]:
-        return EVENT
-    return None
+NAMED = {"toll": TOLL, "event": EVENT}
+"""The form for each name the core's plan gives (`Plan.opens_form`)."""
 
 
 def _element(field: Field) -> Any:

@@ -9,25 +9,13 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import PostError
 from bot.slack_chat.blocks import messages
-from bot.slack_chat.errors import NETWORK_ERRORS, error_code
+from bot.slack_chat.errors import NETWORK_ERRORS, PERMANENT, error_code
 from bot.slack_chat.once import Marker, find, post_once
 from briefings.reply import Image, Reply
 
 log = logging.getLogger(__name__)
 
 EVENT_TYPE = "briefing_digest"
-PERMANENT = frozenset(
-    {
-        "channel_not_found",
-        "not_in_channel",
-        "is_archived",
-        "account_inactive",
-        "invalid_auth",
-        "not_authed",
-        "token_revoked",
-        "missing_scope",
-    }
-)
 
 
 def channel_id(channel: str) -> str:

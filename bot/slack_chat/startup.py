@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
+from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.adapter import SetupError
-from bot.slack_chat.errors import NETWORK_ERRORS, error_code
+from bot.slack_chat.errors import NETWORK_ERRORS, TOKEN_ERRORS, error_code
 from bot.slack_chat.manifest import CHART_SCOPE, GROUP_SCOPE, REQUIRED_SCOPES
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,6 @@ NO_CHARTS = (
     f"text). Add it under OAuth & Permissions → Bot Token Scopes (or update the app from {MANIFEST}), then "
     "reinstall the app to the workspace."
 )
-BAD_TOKEN = ("invalid_auth", "not_authed", "token_revoked", "token_expired", "account_inactive")
 
 
 class SlackSetupError(SetupError):
@@ -38,7 +39,7 @@ async def check_bot_token(client: AsyncWebClient, need_groups: bool) -> dict[str
         response = await client.auth_test()
     except SlackApiError as exc:
         error = error_code(exc)
-        if error in BAD_TOKEN:
+        if error in TOKEN_ERRORS:
             raise SlackSetupError(
                 f"Slack refused SLACK_BOT_TOKEN ({error}). Set it to the app's Bot User OAuth Token (xoxb-…) from "
                 "OAuth & Permissions, and reinstall the app to the workspace if the token was revoked."
@@ -90,3 +91,19 @@ async def open_socket_url(client: AsyncWebClient, app_token: str) -> str:
     except NETWORK_ERRORS as exc:
         raise _unreachable(client.base_url, exc) from None
     return str(response["url"])
+
+
+async def connect_socket(app: AsyncApp, client: AsyncWebClient, app_token: str, timeout: float = 15.0) -> Any:
+    """Opens the Socket Mode connection for `app`; returns its handler (close it with `close_async`)."""
+    from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+    url = await open_socket_url(client, app_token)
+    handler: Any = AsyncSocketModeHandler(app, app_token, web_client=client)
+    handler.client.wss_uri = url
+    try:
+        await asyncio.wait_for(handler.connect_async(), timeout)
+    except TimeoutError:
+        await handler.close_async()
+        raise SlackSetupError(f"Could not open the Socket Mode connection to {url}; check the network.") from None
+    log.info("Slack Socket Mode connected")
+    return handler

@@ -16,6 +16,9 @@ class PostError(Exception):
 
 
 class Poster(Protocol):
+    """A platform the digest runner posts to. A post must be found again by its run key (`find_posted`) even when
+    its answer was lost, so a run retried after a failure, a restart or by another instance posts once."""
+
     async def post(self, channel: str, reply: Reply, run_key: str) -> str:
         """Posts `reply` to `channel` (the platform's channel id) marked with `run_key`; returns the message id."""
         ...
