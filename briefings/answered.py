@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from briefings.commands.parse import ParseError, parse
+from briefings.commands.plan import command_run
 from briefings.commands.registry import COMMANDS
 
 QUESTION = "question"
@@ -26,14 +26,12 @@ class Answered:
 
 
 def command_of(text: str) -> str:
-    """The label of the command `text` asks for (never the text itself: it may come from anyone)."""
-    if not text.strip().startswith("/"):
-        return QUESTION
-    try:
-        name = parse(text).name
-    except ParseError:
-        return UNKNOWN
-    return name if name in COMMANDS else UNKNOWN
+    """The label of the command `text` runs (never the text itself: it may come from anyone): the command's name,
+    typed with or without its slash; `question` for other plain words; `unknown` for a slash naming nothing."""
+    name = command_run(text)
+    if name is not None:
+        return name
+    return UNKNOWN if text.strip().startswith("/") else QUESTION
 
 
 def answered(text: str, platform: str, outcome: str, seconds: float) -> Answered:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from briefings.access import Caller, Moderators
+from briefings.answered import command_of
 from briefings.commands.plan import plan
 from briefings.paging import MAX_MESSAGES
 from briefings.reply import Reply, Section, line
@@ -90,3 +91,14 @@ def test_a_long_answer_is_cut_at_an_entry_saying_how_to_see_the_rest() -> None:
     last = cut.sections[-1].lines[-1].text
     assert last.startswith("11 more: Places")  # 29 entries and this line fill three messages and "/toll [" in last
     assert found.cut(reply, messages, limit=5) is reply
+
+
+def test_answers_are_counted_by_the_command_that_ran() -> None:
+    assert [command_of(text) for text in ("toll rome", "/toll", "timeline?", "/nope", '"open', "/update x=1?")] == [
+        "toll",
+        "toll",
+        "question",
+        "unknown",
+        "question",
+        "update",
+    ]

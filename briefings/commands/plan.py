@@ -31,7 +31,7 @@ from typing import Literal
 from briefings import paging, questions
 from briefings.access import Caller, Moderators
 from briefings.commands.parse import ParseError, Request, parse
-from briefings.commands.registry import COMMANDS
+from briefings.commands.registry import COMMANDS, Command
 from briefings.reply import Reply
 
 FormName = Literal["toll", "event"]
@@ -88,18 +88,31 @@ def _shareable(request: Request, text: str) -> bool:
     return request.name != "digest" or not request.words or request.words[0].lower() in PRIVATE_DIGEST_WORDS
 
 
+def _read(text: str) -> tuple[Request | None, Command | None]:
+    """The request in `text` and the command the core will run for it (None: a question, unknown, unreadable)."""
+    try:
+        request = parse(text)
+    except ParseError:
+        return None, None
+    found = COMMANDS.get(request.name)
+    plain = not text.strip().startswith("/")
+    if found is not None and plain and questions.looks_like_question(text) and not found.moderators_only:
+        found = None  # read as a question, as `Briefings.handle` reads it
+    return request, found
+
+
+def command_run(text: str) -> str | None:
+    """The name of the command the core runs for `text`: `toll` for `/toll rome` and `toll rome`; None for a
+    question in plain words, an unknown command or unreadable text."""
+    found = _read(text)[1]
+    return found.name if found is not None else None
+
+
 def plan(text: str, caller: Caller, moderators: Moderators) -> Plan:
     """The plan for `text` asked by `caller` (see the module's docstring)."""
     text = text.strip() or "/help"
     moderator = moderators.allow(caller)
-    try:
-        request: Request | None = parse(text)
-    except ParseError:
-        request = None
-    found = COMMANDS.get(request.name) if request is not None else None
-    plain = not text.startswith("/")
-    if found is not None and plain and questions.looks_like_question(text) and not found.moderators_only:
-        found = None  # read as a question, as `Briefings.handle` reads it
+    request, found = _read(text)
     if request is None or found is None:
         return Plan(text, None, False, moderator, None, False, QUESTION)
     return Plan(
