@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from briefings import questions
+from briefings import questions, suggest
 from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
 from briefings.answers import changed, chart, digest
@@ -25,6 +25,7 @@ from briefings.reply import Outcome, Reply, Section, line, problem, u
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
 from briefings.store.store import now
+from briefings.suggest import Suggesting
 
 log = logging.getLogger(__name__)
 SEED_AUTHOR = "seed"
@@ -95,6 +96,15 @@ class Briefings:
             if self.default_situation:
                 raise
             raise NotFound("no situation loaded yet; load one with `briefing load FILE`") from None
+
+    async def suggest(self, channel: str, kind: Suggesting, typed: str) -> list[str]:
+        """What to offer while someone in `channel` types an option naming `kind`, best first."""
+        if kind is Suggesting.command:
+            return suggest.commands(typed)
+        if kind is Suggesting.situation:
+            return suggest.slugs([s.slug for s in await self.store.situations()], typed)
+        snapshot = await self.store.snapshot(await self.situation_for(channel))
+        return suggest.names(snapshot, kind, typed)
 
     async def digest(self, slug: str, since: datetime | None = None, now: datetime | None = None) -> Reply:
         """The digest of a situation as it would be posted now: changes since `since` (default 24 hours)."""

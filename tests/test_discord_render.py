@@ -6,13 +6,13 @@ import discord
 import pytest
 
 from bot.discord_chat import render
-from bot.discord_chat.commands import complete_commands
-from bot.discord_chat.complete import matches
 from bot.discord_chat.escape import inert
 from bot.discord_chat.text import command_text, quoted
 from briefings.commands.parse import parse
 from briefings.names import NameIndex
 from briefings.reply import Line, Reply, Section, b, line, u
+from briefings.suggest import commands as complete_commands
+from briefings.suggest import matches
 
 PLACES = [
     ("p1", "Latakia", ["Lattakia", "Al-Ladhiqiyah"]),
@@ -121,7 +121,7 @@ def test_name_matching_for_autocomplete() -> None:
     assert matches(index, PLACES, "anan")[0] == "Beit Anan"
     assert matches(index, PLACES, "") == [name for _, name, _ in PLACES]
     assert matches(index, PLACES, "zzzzzz") == []
-    assert [c.value for c in complete_commands("/to")] == ["toll"]
+    assert complete_commands("/to") == ["toll"]
 
 
 def test_lines_render_with_bullets() -> None:
