@@ -1,36 +1,32 @@
-"""Autocomplete choices for names (places, actors, sources): exact, alias, prefix and close spellings."""
+"""Autocomplete: what the core suggests for an option, as Discord's choices. A failure offers nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import logging
 
+import discord
 from discord import app_commands
 
-from briefings.names import NameIndex, normalize
+from briefings.service import Briefings
+from briefings.suggest import SHOWN, Suggesting
 
-MAX_CHOICES = 25
+log = logging.getLogger(__name__)
 NAME_LIMIT = 100
+Choices = list[app_commands.Choice[str]]
 
 
-def matches(index: NameIndex, entries: Iterable[tuple[str, str, Sequence[str]]], current: str) -> list[str]:
-    """Display names that fit what is typed so far, best first; every name when nothing is typed.
-    `entries` are (key, name, aliases), as the index was built from."""
-    entries = list(entries)
-    wanted = normalize(current)
-    if not wanted:
-        return [name for _, name, _ in entries][:MAX_CHOICES]
-    keys: list[str] = []
-    found = index.find(current)
-    if found:
-        keys.append(found)
-    for key, name, aliases in entries:
-        spellings = [normalize(spelling) for spelling in (name, *aliases)]
-        if any(s.startswith(wanted) or f" {wanted}" in f" {s}" for s in spellings):
-            keys.append(key)
-    names = [index.name(key) for key in keys]
-    names += index.suggest(current, limit=MAX_CHOICES)
-    return list(dict.fromkeys(names))[:MAX_CHOICES]
+def choices(values: list[str], kind: Suggesting) -> Choices:
+    """Each value as a choice; commands are shown with their slash (`/toll`)."""
+    shown = "/{}" if kind is Suggesting.command else "{}"
+    return [app_commands.Choice(name=shown.format(value)[:NAME_LIMIT], value=value[:NAME_LIMIT]) for value in values][
+        :SHOWN
+    ]
 
 
-def choices(names: Iterable[str]) -> list[app_commands.Choice[str]]:
-    return [app_commands.Choice(name=name[:NAME_LIMIT], value=name[:NAME_LIMIT]) for name in names][:MAX_CHOICES]
+async def suggest(briefings: Briefings, interaction: discord.Interaction, kind: Suggesting, current: str) -> Choices:
+    """The core's suggestions for what is typed so far in the interaction's channel."""
+    try:
+        return choices(await briefings.suggest(f"discord:{interaction.channel_id}", kind, current), kind)
+    except Exception:
+        log.exception("%s autocomplete failed for %r", kind.value, current)
+        return []

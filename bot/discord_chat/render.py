@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+from typing import Any
+
 import discord
 
 from bot.discord_chat.escape import ZWSP, guard_line_start, inert
@@ -141,3 +144,12 @@ def content(reply: Reply) -> str:
 def embeds_size(embeds: list[discord.Embed]) -> int:
     """Characters Discord counts towards the 6,000 limit."""
     return sum(len(embed) for embed in embeds)
+
+
+def attachment(reply: Reply, embeds: list[discord.Embed], number: int) -> dict[str, Any]:
+    """The reply's chart, attached to its first message and shown in the first embed (send's keyword)."""
+    if reply.image is None or number > 0:
+        return {}
+    image = reply.image
+    embeds[0].set_image(url=f"attachment://{image.filename}")
+    return {"file": discord.File(io.BytesIO(image.png), filename=image.filename, description=image.alt[:1024])}

@@ -24,3 +24,9 @@ def tree_commands(runner: Runner, entry: str) -> list[AnyCommand | app_commands.
         if command.name in SHORT or command.default_permissions is not None:
             top.append(command)
     return top
+
+
+def install(tree: app_commands.CommandTree, runner: Runner, entry: str) -> None:
+    """Adds every command to `tree`."""
+    for command in tree_commands(runner, entry):
+        tree.add_command(command)

@@ -1,0 +1,125 @@
+"""Answering slash commands: the core's reply as ephemeral embeds (deferred when slow), the moderators' toll
+form, and plain words for every failure."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable
+from typing import Any
+
+import discord
+
+from bot.adapter import SORRY
+from bot.discord_chat import render
+from bot.discord_chat.callers import caller_for, request_id
+from bot.discord_chat.complete import Choices, suggest
+from bot.discord_chat.forms import TollForm, field_label, share_buttons
+from bot.discord_chat.review import ReviewCards, has_cards
+from bot.discord_chat.text import command_text
+from briefings import paging
+from briefings.access import Caller
+from briefings.reply import Reply
+from briefings.service import Briefings
+from briefings.suggest import Suggesting
+from briefings.throttle import Throttle
+
+log = logging.getLogger(__name__)
+TOLL_FORM = command_text("update", ["toll"])
+"""`/update` with no options: moderators get the form instead."""
+
+
+async def say(interaction: discord.Interaction, **message: Any) -> None:
+    """The first response, or a follow-up once one went out; always ephemeral."""
+    if interaction.response.is_done():
+        await interaction.followup.send(ephemeral=True, **message)
+    else:
+        await interaction.response.send_message(ephemeral=True, **message)
+
+
+class Answering:
+    """Runs commands through the core as the interaction's user and shows the replies to that user only."""
+
+    def __init__(self, briefings: Briefings, throttle: Throttle, defer_after: float) -> None:
+        self.briefings = briefings
+        self.throttle = throttle
+        self.defer_after = defer_after
+        """Answers not ready by then are deferred (Discord allows 3 s for the first response)."""
+        self.cards: ReviewCards | None = None
+        """Shows replies that carry review cards, each with its buttons."""
+
+    async def run(self, interaction: discord.Interaction, text: str) -> None:
+        """Runs `text` through the core as the interaction's user and answers ephemerally."""
+        caller = caller_for(interaction)
+        if (refused := self.throttle.check(caller.ident, caller.channel)) is not None:
+            await self.answer(interaction, refused, caller, text)
+            return
+        reply = await self.in_time(interaction, self.briefings.handle(text, caller, request_id(interaction)))
+        await self.answer(interaction, reply, caller, text)
+
+    async def command(self, interaction: discord.Interaction, name: str, text: str) -> None:
+        """A command of the table: `/update` with no options opens the toll form, everything else runs."""
+        if text == TOLL_FORM:
+            await self.open_toll_form(interaction)
+        else:
+            await self.run(interaction, text)
+
+    async def suggest(self, interaction: discord.Interaction, kind: Suggesting, current: str) -> Choices:
+        return await suggest(self.briefings, interaction, kind, current)
+
+    async def in_time(self, interaction: discord.Interaction, work: Awaitable[Reply]) -> Reply:
+        """The reply `work` gives; when it is not ready within `defer_after`, the interaction is deferred first
+        (Discord allows 3 s for the first response, then 15 minutes for the answer)."""
+        answer = asyncio.ensure_future(work)
+        done, _ = await asyncio.wait({answer}, timeout=self.defer_after)
+        if not done and not interaction.response.is_done():
+            await interaction.response.defer(ephemeral=True, thinking=True)
+        return await answer
+
+    async def answer(self, interaction: discord.Interaction, reply: Reply, caller: Caller, text: str) -> None:
+        if self.cards is not None and has_cards(reply):
+            await self.cards.send(interaction, reply)
+            return
+        if not reply.ok:
+            log.info("discord %r by %s in %s: %s (%s)", text, caller.ident, caller.channel, reply.title, reply.outcome)
+            await say(interaction, content=render.content(reply))
+            return
+        fitted = paging.fit(reply, lambda candidate: len(render.render(candidate)), text)
+        for number, embeds in enumerate(render.render(fitted)):
+            await say(interaction, embeds=embeds, view=share_buttons(), **render.attachment(reply, embeds, number))
+
+    async def open_toll_form(self, interaction: discord.Interaction) -> None:
+        """Moderators get the form; anyone else the core's refusal."""
+        caller = caller_for(interaction)
+        if not self.briefings.moderators.allow(caller):
+            await self.run(interaction, TOLL_FORM)
+            return
+        await interaction.response.send_modal(TollForm(self.submit_toll, self.on_ui_error))
+
+    async def submit_toll(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
+        text = command_text("update", ["toll"], values)
+        caller = caller_for(interaction)
+        reply = self.throttle.check(caller.ident, caller.channel) or await self.in_time(
+            interaction, self.briefings.handle(text, caller, request_id(interaction))
+        )
+        label = field_label(reply.field)
+        if not reply.ok and label:
+            log.info("discord toll form by %s: %s", caller.ident, reply.title)
+            note = f"\nFix the “{label}” field and submit /update again."
+            body = render.content(reply)
+            await say(interaction, content=body[: render.CONTENT_LIMIT - len(note)] + note)
+            return
+        await self.answer(interaction, reply, caller, text)
+
+    async def on_ui_error(self, interaction: discord.Interaction, error: Exception, what: str) -> None:
+        """Logged with context; the person gets plain words, never a stack trace."""
+        log.error(
+            "discord %s failed for user %s in channel %s",
+            what,
+            interaction.user.id,
+            interaction.channel_id,
+            exc_info=error,
+        )
+        with contextlib.suppress(discord.HTTPException):
+            await say(interaction, content=SORRY)
