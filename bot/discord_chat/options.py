@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.discord_chat.text import OptionValue, command_text
+from briefings.commands.review import DOING
 from briefings.commands.writing import ADDABLE
 from briefings.facts import Qualifier
 from briefings.suggest import Suggesting
@@ -87,6 +88,7 @@ FREE = Usage((Option("text", "Everything after the command name, as you would ty
 """For a command this table does not describe."""
 QUALIFIERS = tuple(q.value for q in Qualifier)
 
+
 USAGES: dict[str, Usage] = {
     "brief": Usage(),
     "toll": Usage(
@@ -152,7 +154,7 @@ USAGES: dict[str, Usage] = {
     ),
     "propose": Usage(
         (
-            Option("text", "The article's text", placed=Placed.raw, required=True),
+            Option("text", "The article's text, or its address", placed=Placed.raw, required=True),
             Option("published", "When it was published: YYYY-MM-DD"),
             Option("url", "Where it was published"),
             Option("title", "Its title"),
@@ -161,8 +163,9 @@ USAGES: dict[str, Usage] = {
     ),
     "review": Usage(
         (
-            word("action", "Accept or reject a proposal (empty: list what waits)", choices=("accept", "reject")),
+            word("action", "What to do with a proposal (empty: list what waits)", choices=DOING),
             word("id", "The proposal's id"),
+            Option("changes", "key=value … to change before accepting", placed=Placed.raw),
             Option("confirm", "Accept even if lower than the source's last figure", kind=bool),
         )
     ),
