@@ -18,7 +18,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
 from bot.slack_chat import commands, home, mentions, once, posting, sharing, submissions
-from bot.slack_chat.callers import Callers, group_ids
+from bot.slack_chat.callers import Callers
 from bot.slack_chat.http import HttpServer
 from bot.slack_chat.serving import Register, Serving
 from bot.slack_chat.startup import SlackSetupError, check_bot_token, connect_socket
@@ -104,7 +104,7 @@ class SlackAdapter:
                 "SLACK_SIGNING_SECRET is not set: copy the Signing Secret from the app's Basic Information page "
                 "(or set SLACK_APP_TOKEN to use Socket Mode instead of HTTP)."
             )
-        identity = await check_bot_token(self.client, need_groups=bool(group_ids(self.briefings.moderators)))
+        identity = await check_bot_token(self.client, need_groups=bool(self.serving.callers.groups))
         self.serving.bot_user = str(identity.get("user_id") or "")
         self.client.session = aiohttp.ClientSession()  # from here on, Web API calls reuse their connections
         try:

@@ -1,4 +1,5 @@
-"""Who is asking on Slack: the `Caller` for a user in a channel, with the moderator user groups they belong to."""
+"""Who is asking on Slack: the `Caller` for a user in a channel, with the moderator user groups they belong to.
+Whether that makes them a moderator is the core's to say (`Briefings.plan`)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,8 @@ class Callers:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = client
-        self.moderators = moderators
+        self.groups = group_ids(moderators)
+        """The user groups worth asking about: those the moderators setting names."""
         self.ttl = ttl
         self.clock = clock
         self._members: dict[str, tuple[float, frozenset[str]]] = {}
@@ -40,11 +42,8 @@ class Callers:
 
     async def caller(self, user: str, channel: str, name: str = "") -> Caller:
         """`channel` is Slack's id (`C123`); the caller's channel key is `slack:C123`."""
-        base = Caller("slack", user, f"slack:{channel}", name or await self.name(user))
-        if self.moderators.allow(base):
-            return base
-        groups = frozenset([g for g in group_ids(self.moderators) if user in await self.members(g)])
-        return Caller("slack", user, base.channel, base.name, groups)
+        groups = frozenset([g for g in self.groups if user in await self.members(g)])
+        return Caller("slack", user, f"slack:{channel}", name or await self.name(user), groups)
 
     async def members(self, group: str) -> frozenset[str]:
         """Users in a user group; on an API error, nobody (and the error is logged)."""

@@ -25,7 +25,8 @@ The contract (`Briefings.plan(text, caller)`; `plan` here is the same without th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 from briefings import paging, questions
@@ -38,6 +39,8 @@ FormName = Literal["toll", "event"]
 QUESTION = "a question"
 SHARE_LENGTH = 2000
 """The longest text a share button carries (Slack's limit for a button's value)."""
+PLANS_KEPT = 512
+"""Plans kept by text: the same few commands are asked again and again."""
 PRIVATE_DIGEST_WORDS = ("list", "preview")
 """`/digest` followed by one of these only reads; any other `/digest …` changes the channel's digests."""
 
@@ -108,19 +111,17 @@ def command_run(text: str) -> str | None:
     return found.name if found is not None else None
 
 
-def plan(text: str, caller: Caller, moderators: Moderators) -> Plan:
-    """The plan for `text` asked by `caller` (see the module's docstring)."""
-    text = text.strip() or "/help"
-    moderator = moderators.allow(caller)
+@lru_cache(maxsize=PLANS_KEPT)
+def _for_anyone(text: str) -> Plan:
+    """The plan of `text` for a caller who does not moderate (the same for everyone: kept for the text)."""
     request, found = _read(text)
     if request is None or found is None:
-        return Plan(text, None, False, moderator, None, False, QUESTION)
-    return Plan(
-        text,
-        found.name,
-        found.moderators_only,
-        moderator,
-        _form(request),
-        _shareable(request, text),
-        f"/{found.name}",
-    )
+        return Plan(text, None, False, False, None, False, QUESTION)
+    shareable = _shareable(request, text)
+    return Plan(text, found.name, found.moderators_only, False, _form(request), shareable, f"/{found.name}")
+
+
+def plan(text: str, caller: Caller, moderators: Moderators) -> Plan:
+    """The plan for `text` asked by `caller` (see the module's docstring)."""
+    found = _for_anyone(text.strip() or "/help")
+    return replace(found, moderator=True) if moderators.allow(caller) else found
