@@ -4,7 +4,8 @@ who clicked (the card then says who), members are refused, and a click delivered
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import discord
@@ -13,6 +14,7 @@ import pytest
 from briefings.facts import Event, Toll
 from briefings.store.proposals import ProposalQueue
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
+from tests.local_site import LocalSite, Page
 from tests.test_discord import EPHEMERAL, MEMBER, MODERATOR, Running, embed_text, running
 
 Json = dict[str, Any]
@@ -21,6 +23,13 @@ ARTICLE = (
     "Saturday. Gunmen attacked a checkpoint in Qardaha on Saturday, the Syrian Observatory for Human Rights said."
 )
 LINK = "https://news.example/coast-saturday"
+PAGE = b"""<!doctype html><html lang="en"><head><title>Coast count rises again</title>
+<meta property="article:published_time" content="2025-03-09T08:00:00Z"></head>
+<body><nav><a href="/">Front page</a> <a href="/weather">Weather</a></nav><article><h1>Coast count rises again</h1>
+<p>Families in the hill villages spent another night away from their homes, waiting for the roads to reopen.</p>
+<p>At least 1,400 people have been killed on the coast, the Syrian Observatory for Human Rights said on Sunday.</p>
+<p>Bakeries opened for a few hours in the morning and queues formed before sunrise.</p>
+</article></body></html>"""
 
 
 @pytest.fixture
@@ -45,6 +54,16 @@ async def bot_any_db(fake: FakeDiscord, database_url: str) -> AsyncIterator[Runn
         yield value
 
 
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSite]:
+    """A news site on 127.0.0.1, which the bot may fetch from."""
+    monkeypatch.setenv("BRIEFING_FETCH_ALLOW_PRIVATE", "127.0.0.1/32")
+    server = LocalSite().start()
+    server.pages |= {"/coast": Page(PAGE), "/gone": Page(b"<p>taken down</p>", status=410)}
+    yield server
+    server.stop()
+
+
 async def pending(bot: Running) -> list[int]:
     slug = await bot.briefings.situation_for(f"discord:{CHANNEL_ID}")
     return [item.id for item in await ProposalQueue(bot.briefings.store).pending(slug)]
@@ -55,15 +74,19 @@ async def killed(bot: Running) -> list[int | None]:
     return [toll.killed for _, toll in (await bot.briefings.store.snapshot(slug)).all(Toll)]
 
 
-async def propose(bot: Running, text: str = f"{ARTICLE} {LINK}", **who: Any) -> tuple[Json, list[Json]]:
-    """The "Propose facts" command on a message someone wrote: the callback and every card sent (first one included)."""
+async def propose(bot: Running, text: str = f"{ARTICLE} {LINK}", **who: Any) -> list[Json]:
+    """The "Propose facts" command on a message someone wrote: every message sent (after a deferral when slow),
+    once as many cards as the first message counts have arrived."""
     interaction = bot.fake.message_command("Propose facts", bot.fake.posted_by("444", text), **(who or MODERATOR))
     first = await bot.fake.interact(interaction)
-    cards = [first["data"]]
-    if "components" in first["data"]:
-        await bot.fake.wait_for(lambda: len(bot.fake.followups(interaction)) >= 1)
-        cards += [call.body for call in bot.fake.followups(interaction)]
-    return first, cards
+
+    def sent() -> list[Json]:
+        return ([first["data"]] if first["type"] == 4 else []) + [c.body for c in bot.fake.followups(interaction)]
+
+    lead = (await bot.fake.wait_for(sent))[0]
+    counted = re.match(r"\*\*(\d+) fact", lead.get("content") or "")
+    await bot.fake.wait_for(lambda: len(sent()) >= (int(counted.group(1)) if counted else 1))
+    return sent()
 
 
 def buttons(card: Json) -> dict[str, str]:
@@ -84,7 +107,7 @@ async def click(bot: Running, card: Json, label: str, **who: Any) -> tuple[Json,
 
 async def outcome(bot: Running, interaction: Json) -> str:
     """What the click's follow-up told the person (after the card itself was updated)."""
-    follow = await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
+    follow = await bot.fake.wait_for(lambda: [c for c in bot.fake.followups(interaction) if c.method == "POST"])
     body = follow[-1].body
     return embed_text(body) + str(body.get("content") or "")
 
@@ -99,9 +122,9 @@ async def test_propose_facts_is_a_moderators_message_command_in_the_synced_tree(
 
 async def test_a_message_is_read_into_proposals_shown_as_cards(bot_any_db: Running) -> None:
     bot = bot_any_db
-    first, cards = await propose(bot, f"@everyone {ARTICLE} <@123> {LINK}")
-    assert first["type"] == 4 and all(card["flags"] == EPHEMERAL for card in cards)
-    assert "2 fact(s) proposed for review" in first["data"]["content"]
+    cards = await propose(bot, f"@everyone {ARTICLE} <@123> {LINK}")
+    assert all(card["flags"] == EPHEMERAL for card in cards)
+    assert "2 fact(s) proposed for review" in cards[0]["content"]
     assert len(cards) == 2 and len(await pending(bot)) == 2
     toll = card_for(cards, "toll")
     shown = embed_text(toll)
@@ -119,7 +142,7 @@ async def test_a_message_is_read_into_proposals_shown_as_cards(bot_any_db: Runni
 
 async def test_accept_records_the_fact_with_its_evidence_and_the_card_says_who(bot_any_db: Running) -> None:
     bot = bot_any_db
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     interaction, clicked = await click(bot, card_for(cards, "toll"), "Accept")
     assert clicked["type"] == 7 and clicked["data"]["components"] == []
     assert "Accepted by user111" in embed_text(clicked) and "recorded t" in embed_text(clicked)
@@ -132,7 +155,7 @@ async def test_accept_records_the_fact_with_its_evidence_and_the_card_says_who(b
 
 
 async def test_edit_opens_the_form_filled_in_and_records_what_was_changed(bot: Running) -> None:
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     toll = card_for(cards, "toll")
     _, form = await click(bot, toll, "Edit")
     assert form["type"] == 9 and form["data"]["title"].startswith("Edit proposal #")
@@ -149,7 +172,7 @@ async def test_edit_opens_the_form_filled_in_and_records_what_was_changed(bot: R
 
 
 async def test_edit_of_an_event_fills_the_form_with_its_values(bot: Running) -> None:
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     event = card_for(cards, "event")
     _, form = await click(bot, event, "Edit")
     inputs = {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
@@ -167,7 +190,7 @@ async def test_edit_of_an_event_fills_the_form_with_its_values(bot: Running) -> 
 
 
 async def test_a_bad_edit_names_the_field_and_keeps_the_proposal(bot: Running) -> None:
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     toll = card_for(cards, "toll")
     _, form = await click(bot, toll, "Edit")
     values = {"toll:killed": "-5", "toll:source": "SOHR"}
@@ -179,7 +202,7 @@ async def test_a_bad_edit_names_the_field_and_keeps_the_proposal(bot: Running) -
 
 
 async def test_reject_records_nothing_and_the_card_says_who(bot: Running) -> None:
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     before = await killed(bot)
     interaction, clicked = await click(bot, card_for(cards, "toll"), "Reject")
     assert clicked["type"] == 7 and "Rejected by user111" in embed_text(clicked)
@@ -189,9 +212,9 @@ async def test_reject_records_nothing_and_the_card_says_who(bot: Running) -> Non
 
 
 async def test_members_are_refused_and_nothing_changes(bot: Running) -> None:
-    refused, _ = await propose(bot, **MEMBER)
-    assert refused["type"] == 4 and "for moderators" in refused["data"]["content"] and not await pending(bot)
-    _, cards = await propose(bot)
+    [refused] = await propose(bot, **MEMBER)
+    assert refused["flags"] == EPHEMERAL and "for moderators" in refused["content"] and not await pending(bot)
+    cards = await propose(bot)
     toll = card_for(cards, "toll")
     for label in ("Accept", "Edit", "Reject"):
         _, answer = await click(bot, toll, label, **MEMBER)
@@ -202,7 +225,7 @@ async def test_members_are_refused_and_nothing_changes(bot: Running) -> None:
 
 async def test_a_click_delivered_twice_decides_once(bot_any_db: Running) -> None:
     bot = bot_any_db
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     interaction, clicked = await click(bot, card_for(cards, "toll"), "Accept")
     assert "Accepted by user111" in embed_text(clicked)
     await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
@@ -214,7 +237,7 @@ async def test_a_click_delivered_twice_decides_once(bot_any_db: Running) -> None
 
 
 async def test_a_card_decided_elsewhere_shows_who_decided(bot: Running) -> None:
-    _, cards = await propose(bot)
+    cards = await propose(bot)
     toll = card_for(cards, "toll")
     await click(bot, toll, "Reject")
     interaction, stale = await click(bot, toll, "Accept", user_id="333", roles=["999"])
@@ -224,6 +247,32 @@ async def test_a_card_decided_elsewhere_shows_who_decided(bot: Running) -> None:
 
 
 async def test_a_message_without_text_proposes_nothing(bot: Running) -> None:
-    answer, _ = await propose(bot, "   ")
-    assert answer["data"]["flags"] == EPHEMERAL and "no text" in answer["data"]["content"]
+    [answer] = await propose(bot, "   ")
+    assert answer["flags"] == EPHEMERAL and "no text" in answer["content"]
     assert not await pending(bot)
+
+
+async def test_a_shared_link_proposes_what_its_article_states(bot: Running, site: LocalSite) -> None:
+    cards = await propose(bot, f"New figures from the monitor, worth a look: {site.url('/coast')}")
+    shown = embed_text(card_for(cards, "toll"))
+    assert "killed=1400" in shown and "Evidence: At least 1,400 people have been killed on the coast" in shown
+    assert "Coast count rises again" in shown and "Published 2025-03-09" in shown  # the page's own title and date
+    assert [seen.path for seen in site.seen] == ["/coast"]
+
+
+async def test_a_link_that_cannot_be_read_says_why_and_queues_nothing(bot: Running, site: LocalSite) -> None:
+    [answer] = await propose(bot, f"Have a look {site.url('/gone')}")
+    assert answer["flags"] == EPHEMERAL and "410" in answer["content"]
+    assert "Nothing proposed" in answer["content"] and not await pending(bot)
+
+
+async def test_a_slow_decision_defers_then_updates_the_card(bot: Running) -> None:
+    cards = await propose(bot)
+    bot.adapter.review.defer_after = 0
+    interaction, deferred = await click(bot, card_for(cards, "toll"), "Accept")
+    assert deferred["type"] == 6  # "working on it", as an update of the card clicked
+    edits = await bot.fake.wait_for(
+        lambda: [c for c in bot.fake.followups(interaction) if c.method == "PATCH" and c.path.endswith("/@original")]
+    )
+    assert "Accepted by user111" in embed_text(edits[0].body) and edits[0].body["components"] == []
+    assert "Recorded" in await outcome(bot, interaction)

@@ -30,6 +30,8 @@ TEMPLATE = r"review:(?P<action>accept|edit|reject):(?P<id>[0-9]{1,9})"
 STYLES = {"primary": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 CARDS_SHOWN = 10
 """Cards sent for one request (one message each); the rest wait in the queue for the next request."""
+OWN_WORDS = 20
+"""A message with a link and fewer words of its own than this shares an article: the article is read."""
 FORM_FIELDS = 5
 """Discord's limit of inputs in a modal."""
 LONG_FIELDS = frozenset({"text", "summary", "quote", "note"})
@@ -145,7 +147,8 @@ class ReviewCards:
         return menu
 
     async def propose(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """The message's text read into proposals; their cards to the moderator who asked."""
+        """What the message states, read into proposals: the article its link points to (fetched by the core)
+        when it is a link with a comment at most, else its own text. Their cards go to the moderator who asked."""
         caller = caller_for(interaction)
         if (refused := self.throttle.check(caller.ident, caller.channel)) is not None:
             await self.answer(interaction, refused, caller, MENU_NAME)
@@ -155,9 +158,13 @@ class ReviewCards:
             await _say(interaction, content="That message has no text to read facts from.")
             return
         link = first_link(text)
-        work = self.reviewing.propose(
-            caller, text, url=link, published=message.created_at.date(), request_id=request_id(interaction)
-        )
+        if link and len(text.replace(link, " ").split()) < OWN_WORDS:  # a link shared with a comment
+            work = self.reviewing.propose(caller, link, request_id=request_id(interaction))
+        else:
+            published = message.created_at.date()
+            work = self.reviewing.propose(
+                caller, text, url=link, published=published, request_id=request_id(interaction)
+            )
         reply = await in_time(interaction, work, self.defer_after)
         if has_cards(reply):
             await self.send(interaction, reply)
