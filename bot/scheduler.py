@@ -40,6 +40,9 @@ class DigestClock:
             coalesce=True,
             misfire_grace_time=None,
         )
+        from bot.feed_clock import follow_feeds  # feeds are polled on the same clock
+
+        follow_feeds(self)
         self.scheduler.start()
         self.runner.briefings.urgent_listeners.append(self.wake)
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from briefings.ingest.model import Proposal
 from briefings.store.schema import proposals
@@ -52,24 +53,8 @@ class ProposalQueue:
         title: str | None = None,
     ) -> list[int]:
         """Stores proposals as pending, in order; their ids."""
-        ids: list[int] = []
         async with self.store.writing() as db:
-            for proposal in found:
-                values = {
-                    "slug": slug,
-                    "kind": proposal.kind,
-                    "proposal": proposal.to_json(),
-                    "evidence": proposal.evidence,
-                    "spans": [list(span) for span in proposal.spans],
-                    "url": url,
-                    "title": title,
-                    "published": published,
-                    "status": PENDING,
-                    "proposed_by": by,
-                    "proposed_at": at,
-                }
-                ids.append(int(await db.scalar(insert(proposals).values(**values).returning(proposals.c.id))))
-        return ids
+            return await insert_proposals(db, slug, found, published=published, by=by, at=at, url=url, title=title)
 
     async def pending(self, slug: str) -> list[Queued]:
         """The situation's pending proposals, oldest first."""
@@ -96,6 +81,37 @@ class ProposalQueue:
         )
         async with self.store.writing() as db:
             return await db.scalar(statement) is not None
+
+
+async def insert_proposals(
+    db: AsyncConnection,
+    slug: str,
+    found: list[Proposal],
+    *,
+    published: datetime,
+    by: str,
+    at: datetime,
+    url: str | None = None,
+    title: str | None = None,
+) -> list[int]:
+    """Inserts proposals as pending within the caller's transaction; their ids, in order."""
+    ids: list[int] = []
+    for proposal in found:
+        values = {
+            "slug": slug,
+            "kind": proposal.kind,
+            "proposal": proposal.to_json(),
+            "evidence": proposal.evidence,
+            "spans": [list(span) for span in proposal.spans],
+            "url": url,
+            "title": title,
+            "published": published,
+            "status": PENDING,
+            "proposed_by": by,
+            "proposed_at": at,
+        }
+        ids.append(int(await db.scalar(insert(proposals).values(**values).returning(proposals.c.id))))
+    return ids
 
 
 def _queued(row: object) -> Queued:

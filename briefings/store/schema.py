@@ -175,3 +175,43 @@ proposals = Table(
     Index("ix_proposals_slug_status", "slug", "status"),
 )
 """Facts proposed from articles, waiting for a moderator: the proposal (JSON), its evidence, and the decision."""
+
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("slug", String(64), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("channel", String(200), nullable=False),
+    Column("added_by", String(200), nullable=False),
+    Column("added_at", UTCDateTime, nullable=False),
+    Column("active", Boolean, nullable=False),
+    Column("polled_at", UTCDateTime),
+    Column("ok_at", UTCDateTime),
+    Column("error", Text),
+    Column("entries", Integer, nullable=False, server_default="0"),
+    UniqueConstraint("slug", "url", name="uq_feeds_slug_url"),
+)
+"""Feeds a situation's moderators follow: where new proposals are announced, and how the last poll went."""
+
+feed_entries = Table(
+    "feed_entries",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("feed_id", ForeignKey("feeds.id"), nullable=False),
+    Column("key", String(64), nullable=False),
+    Column("link", Text),
+    Column("title", Text),
+    Column("summary", Text),
+    Column("published", UTCDateTime),
+    Column("status", String(10), nullable=False, index=True),
+    Column("owner", String(80)),
+    Column("lease_until", UTCDateTime),
+    Column("attempts", Integer, nullable=False),
+    Column("proposals", String(400)),
+    Column("message_id", String(80)),
+    Column("error", Text),
+    Column("created_at", UTCDateTime, nullable=False),
+    UniqueConstraint("feed_id", "key", name="uq_feed_entries_feed_key"),
+)
+"""Each feed entry seen, claimed by the one process whose insert created it: read once, announced once."""

@@ -1,0 +1,222 @@
+"""Feeds, against a feed and articles served on 127.0.0.1: `/feed add|list|remove`, each new entry read once into
+proposals and announced once in the moderators' channel, failures shown in `/feed list`; and two instances
+polling one feed on PostgreSQL, each entry proposed once and announced once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from briefings.access import Caller
+from briefings.feeds.poller import FeedPoller
+from briefings.ingest.fetch_settings import FetchSettings
+from briefings.render_text import render
+from briefings.reply import Reply
+from briefings.service import Briefings
+from briefings.settings import CoreSettings
+from briefings.store.proposals import ProposalQueue
+from tests.conftest import SEEDS, Ask
+from tests.local_site import LocalSite, Page
+from tests.test_fetch_article import ARTICLE
+
+SLUG = "syria-coast-2025-03"
+LOOPBACK = "127.0.0.1/32"
+NOW = datetime(2025, 3, 9, 8, 0, tzinfo=UTC)
+ITEM = """<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>
+<pubDate>Sat, 08 Mar 2025 10:00:00 GMT</pubDate><description>{summary}</description></item>"""
+FIRST = {
+    "title": "Searches go on along the coast",
+    "link": "/story",
+    "guid": "coast-1",
+    "summary": "Crews searched homes through the night.",
+}
+SECOND = {
+    "title": "Clinics overwhelmed",
+    "link": "/missing",
+    "guid": "coast-2",
+    "summary": "At least 9 people were wounded in Latakia on Friday, the regional health office said.",
+}
+THIRD = {
+    "title": "A quieter morning",
+    "link": "/missing-too",
+    "guid": "coast-3",
+    "summary": "At least 3 people were killed in Tartous on Saturday, the regional health office said.",
+}
+
+
+def rss(site: LocalSite, *items: dict[str, str]) -> bytes:
+    body = "".join(ITEM.format(**(item | {"link": site.url(item["link"])})) for item in items)
+    channel = f"<channel><title>Example coast news</title><link>{site.base}</link>{body}</channel>"
+    return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">{channel}</rss>'.encode()
+
+
+class Posts:
+    """The moderators' channel: what was posted with which marker (a platform keeps its messages)."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[str, str, Reply]] = []
+        self.failing = 0
+
+    async def post(self, channel: str, reply: Reply, run_key: str) -> str:
+        await asyncio.sleep(0)
+        if self.failing:
+            self.failing -= 1
+            raise ConnectionError("the platform did not answer")
+        self.sent.append((channel, run_key, reply))
+        return f"m{len(self.sent)}"
+
+    async def find_posted(self, channel: str, run_key: str) -> str | None:
+        found = [i for i, (c, key, _) in enumerate(self.sent) if (c, key) == (channel, run_key)]
+        return f"m{found[0] + 1}" if found else None
+
+    def markers(self) -> list[str]:
+        return [key for _, key, _ in self.sent]
+
+
+@pytest.fixture
+def site() -> Iterator[LocalSite]:
+    server = LocalSite().start()
+    server.pages["/story"] = Page(ARTICLE)
+    server.pages["/feed.xml"] = Page(rss(server, FIRST, SECOND), "application/rss+xml")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def allowed(monkeypatch: pytest.MonkeyPatch) -> FetchSettings:
+    monkeypatch.setenv("BRIEFING_FETCH_ALLOW_PRIVATE", LOOPBACK)
+    return FetchSettings(fetch_allow_private=LOOPBACK)
+
+
+async def test_a_feeds_entries_are_proposed_and_announced_once(
+    site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings
+) -> None:
+    added, said = await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    assert added.ok and "2 entries now" in said, said
+    again, said = await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    assert not again.ok and "already follows" in said
+    posts = Posts()
+    poller = FeedPoller(briefings.store, {"console": posts}, allowed, owner="one")
+
+    report = await poller.poll(NOW)
+    assert (report.entries, report.announced) == (2, 2), report
+    pending = await ProposalQueue(briefings.store).pending(SLUG)
+    assert {q.url for q in pending} == {site.url("/story"), site.url("/missing")}
+    texts = {render(reply) for _, _, reply in posts.sent}
+    assert any("killed=14" in text and "Searches go on along the coast" in text for text in texts), texts
+    assert any("wounded=9" in text and "Clinics overwhelmed" in text for text in texts), texts  # the summary read
+    assert all(channel == "console" for channel, _, _ in posts.sent)
+
+    report = await poller.poll(NOW + timedelta(minutes=15))
+    assert (report.entries, report.announced, len(posts.sent)) == (0, 0, 2)
+
+    site.pages["/feed.xml"] = Page(rss(site, FIRST, SECOND, THIRD), "application/rss+xml")
+    report = await poller.poll(NOW + timedelta(minutes=30))
+    assert (report.entries, report.announced, len(posts.sent)) == (1, 1, 3)
+    assert "killed=3" in render(posts.sent[-1][2])
+    assert len(set(posts.markers())) == 3
+    _, listing = await ask("/feed list", moderator)
+    assert site.url("/feed.xml") in listing and "3 entries" in listing
+
+
+async def test_a_failed_announcement_is_retried_and_posted_once(
+    site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings
+) -> None:
+    await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    posts = Posts()
+    posts.failing = 2
+    poller = FeedPoller(briefings.store, {"console": posts}, allowed, owner="one")
+    first = await poller.poll(NOW)
+    assert (first.entries, first.announced, posts.sent) == (2, 0, [])
+    other = FeedPoller(briefings.store, {"console": posts}, allowed, owner="two")
+    later = await other.poll(NOW + timedelta(minutes=2))
+    assert later.announced == 2 and len(posts.sent) == 2
+    assert len(await ProposalQueue(briefings.store).pending(SLUG)) == 2  # read once, not again by the other
+    assert (await poller.poll(NOW + timedelta(minutes=20))).announced == 0 and len(posts.sent) == 2
+
+
+@pytest.mark.parametrize(
+    ("page", "words"),
+    [
+        (Page(b"<rss><channel><item><title>broken", "application/rss+xml"), "not a readable feed"),
+        (Page(b"", status=404), "answered 404"),
+        (Page(b"%PDF-1.4", "application/pdf"), "is a PDF"),
+    ],
+)
+async def test_a_failing_feed_is_shown_in_the_list_not_raised(
+    site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings, page: Page, words: str
+) -> None:
+    await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    site.pages["/feed.xml"] = page
+    report = await FeedPoller(briefings.store, {}, allowed).poll(NOW)
+    assert report.failed == 1
+    _, listing = await ask("/feed list", moderator)
+    assert "Failing at" in listing and words in listing, listing
+
+
+async def test_feed_commands_say_what_is_wrong_and_are_for_moderators(
+    site: LocalSite, ask: Ask, moderator: Caller, reader: Caller, allowed: FetchSettings
+) -> None:
+    refused, said = await ask(f"/feed add {site.url('/story')}", moderator)
+    assert not refused.ok and refused.field == "url" and "not a feed" in said, said
+    refused, said = await ask("/feed add gopher://somewhere", moderator)
+    assert not refused.ok and "not a web address" in said
+    _, said = await ask("/feed list", moderator)
+    assert "No feeds followed" in said
+    denied, said = await ask(f"/feed add {site.url('/feed.xml')}", reader)
+    assert not denied.ok and "for moderators" in said
+    await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    removed, said = await ask(f"/feed remove {site.url('/feed.xml')}", moderator)
+    assert removed.ok and "No longer following" in said
+    gone, said = await ask(f"/feed remove {site.url('/feed.xml')}", moderator)
+    assert not gone.ok and "does not follow" in said
+
+
+async def test_two_instances_polling_one_feed_propose_and_announce_each_entry_once(
+    site: LocalSite, postgres_url: str, moderator: Caller, allowed: FetchSettings
+) -> None:
+    settings = CoreSettings(database_url=postgres_url, seeds=SEEDS, moderators="console:mod")
+    one = await Briefings.start(settings)
+    two = await Briefings.start(settings)
+    try:
+        added = await one.handle(f"/feed add {site.url('/feed.xml')}", moderator)
+        assert added.ok, render(added)
+        posts = Posts()
+        pollers = [FeedPoller(b.store, {"console": posts}, allowed, owner=name) for b, name in ((one, "a"), (two, "b"))]
+        for minutes in (0, 15):
+            reports = await asyncio.gather(*(p.poll(NOW + timedelta(minutes=minutes)) for p in pollers))
+            assert sum(r.feeds for r in reports) == 2
+        site.pages["/feed.xml"] = Page(rss(site, FIRST, SECOND, THIRD), "application/rss+xml")
+        await asyncio.gather(*(p.poll(NOW + timedelta(minutes=30)) for p in pollers))
+        pending = await ProposalQueue(one.store).pending(SLUG)
+        assert sorted(q.url or "" for q in pending) == sorted(
+            site.url(p) for p in ("/story", "/missing", "/missing-too")
+        )
+        assert len(posts.sent) == 3 and len(set(posts.markers())) == 3
+    finally:
+        await one.close()
+        await two.close()
+
+
+async def test_the_digest_clock_polls_the_feeds(
+    site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings
+) -> None:
+    from bot.scheduler import DigestClock
+    from briefings.digests.runner import DigestRunner
+
+    await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    posts = Posts()
+    clock = DigestClock(DigestRunner(briefings, {"console": posts}))
+    clock.start()
+    try:
+        job = clock.scheduler.get_job("feed-poll")
+        assert job is not None and job.trigger.interval.total_seconds() == allowed.feed_poll_interval
+        await job.func()
+        assert len(posts.sent) == 2
+        await job.func()
+        assert len(posts.sent) == 2
+    finally:
+        await clock.stop()
