@@ -27,9 +27,9 @@ from briefings.access import Caller
 from briefings.answers import changed, chart, digest
 from briefings.facts import Event, Toll
 from briefings.reply import Reply
+from briefings.revisions import Change
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
-from briefings.store.store import Change
 
 COMMANDS = ("/brief", "/toll", "/timeline")
 BATCH = 500

@@ -28,7 +28,7 @@ from sqlalchemy import insert
 
 from bot.slack_chat.adapter import SlackAdapter
 from briefings.digests.runner import DigestRunner
-from briefings.digests.schedule import Schedule
+from briefings.schedules import Schedule
 from briefings.service import Briefings
 from briefings.store.digests import POSTED, DigestStore
 from briefings.store.schema import subscriptions

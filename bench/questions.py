@@ -25,11 +25,11 @@ from common import SEEDS, machine, median, percentile, postgres_available, postg
 
 from briefings.access import Caller
 from briefings.facts import Claim, Event, Fact, Measure, Toll
+from briefings.revisions import Change
 from briefings.search.index import Index, index_of
 from briefings.search.understand import understand
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
-from briefings.store.store import Change
 
 QUESTIONS = {
     "yes/no (search)": "is there a curfew?",

@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 
 from briefings.facts import Fact, Status
 from briefings.loader import SituationFile
+from briefings.revisions import Change, encode
 from briefings.snapshot import Snapshot
-from briefings.store import Change
-from briefings.store.store import encode
 
 
 @dataclass

@@ -12,7 +12,7 @@ from dataclasses import replace
 
 from briefings.commands.parse import ParseError, parse
 from briefings.commands.registry import COMMANDS
-from briefings.reply import Line, Reply, Section, Span, b, line, u
+from briefings.reply import Line, Reply, Section, Span, line, strong, untrusted
 
 MAX_MESSAGES = 3
 """Messages one answer may take in a chat thread or a private answer."""
@@ -44,11 +44,11 @@ def narrower(text: str) -> str | None:
 
 def more_line(count: int, names: list[str], text: str) -> Line:
     """`12 more: Town A, Town B and 3 others — ask for one at a time: /toll [place]`."""
-    parts: list[str | Span] = [b(f"{count} more")]
+    parts: list[str | Span] = [strong(f"{count} more")]
     if names:
         parts.append(": ")
         for number, name in enumerate(names[:NAMED]):
-            parts += [", " if number else "", u(name)]
+            parts += [", " if number else "", untrusted(name)]
         if len(names) > NAMED:
             parts.append(f" and {len(names) - NAMED} others")
     else:

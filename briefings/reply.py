@@ -3,7 +3,6 @@ untrusted so every renderer can escape it."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -75,13 +74,13 @@ class Reply:
     sections: list[Section] = field(default_factory=list)
     footer: Line | None = None
     outcome: Outcome = Outcome.answered
-    field: str | None = None
+    at_fault: str | None = None
     """For invalid input: the option at fault (`killed`, `source`), so forms can show the error beside it."""
     image: Image | None = None
     """A chart to show with the text; every renderer also says in words what it shows."""
     written: tuple[str, ...] = ()
     """The ids of the facts the command wrote (for a request seen again: "already recorded: t12")."""
-    renderings: dict[Hashable, Any] = dataclasses.field(default_factory=dict, compare=False, repr=False)
+    renderings: dict[Hashable, Any] = field(default_factory=dict, compare=False, repr=False)
     """What renderers made of this reply, kept for the next time the same answer is given (a reply is not
     changed once made: the core gives the same one again until the situation changes)."""
 
@@ -93,17 +92,18 @@ class Reply:
 Part = str | Span
 
 
-def u(text: str, strong: bool = False) -> Span:
+def untrusted(text: str, strong: bool = False) -> Span:
     """Untrusted text: a name, quote or note that a person or a source wrote."""
     return Span(text, strong=strong, untrusted=True)
 
 
-def b(text: str) -> Span:
+def strong(text: str) -> Span:
+    """The bot's own words, emphasised."""
     return Span(text, strong=True)
 
 
 def line(*parts: Part, level: int = 0) -> Line:
-    """`line("Toll: ", b("70"), " per ", u(source_name))`: plain strings are the bot's own words."""
+    """`line("Toll: ", strong("70"), " per ", untrusted(source_name))`: plain strings are the bot's own words."""
     return Line(tuple(part if isinstance(part, Span) else Span(part) for part in parts if part != ""), level)
 
 

@@ -12,19 +12,19 @@ from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 
-from briefings import questions, suggest
+from briefings import suggest
 from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
 from briefings.answers import changed, chart, digest
-from briefings.commands import reading
+from briefings.clock import now
+from briefings.commands import questions, reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.plan import Plan as Plan
 from briefings.commands.plan import plan
 from briefings.commands.registry import COMMANDS, Context
-from briefings.reply import Outcome, Reply, Section, line, problem, u
+from briefings.reply import Outcome, Reply, Section, line, problem, untrusted
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
-from briefings.store.store import now
 from briefings.suggest import Suggesting
 
 log = logging.getLogger(__name__)
@@ -198,7 +198,7 @@ class Briefings:
         log.info("question %r read as %s", text[:200], questions.reading(request))
         reply = await self._run(request, questions.reading(request), caller)
         if reply.ok:
-            note = line("Read as ", u(questions.reading(request), strong=True), " — type it yourself for more.")
+            note = line("Read as ", untrusted(questions.reading(request), strong=True), " — type it yourself for more.")
             reply = replace(reply, sections=[Section(None, [note]), *reply.sections])
         return reply
 

@@ -27,8 +27,8 @@ from bot.slack_chat.adapter import SlackAdapter
 from briefings.answers.common import local_time
 from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner, TickReport, run_marker
-from briefings.digests.schedule import Schedule
 from briefings.reply import Reply
+from briefings.schedules import Schedule
 from briefings.service import Briefings
 from briefings.store.digests import CLAIMED, POSTED, DigestStore, Run, Subscription
 from briefings.store.schema import subscriptions

@@ -20,8 +20,8 @@ from sqlalchemy import update
 
 from briefings.access import Caller
 from briefings.digests.runner import DigestRunner, run_marker
-from briefings.digests.schedule import ALL_DAYS, Schedule, parse_days
 from briefings.reply import Reply
+from briefings.schedules import ALL_DAYS, Schedule, parse_days
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
 from briefings.store.digests import CLAIMED, PENDING, POSTED, RETRY, DigestStore, Subscription

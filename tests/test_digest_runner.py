@@ -21,9 +21,9 @@ from briefings.access import Caller
 from briefings.answers.common import local_time
 from briefings.digests.posting import PostError
 from briefings.digests.runner import DigestRunner, TickReport, run_marker, slot_key
-from briefings.digests.schedule import Schedule, parse_days, parse_zone
 from briefings.render_text import render
 from briefings.reply import Outcome, Reply
+from briefings.schedules import Schedule, parse_days, parse_zone
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
 from briefings.store.digests import FAILED, PENDING, POSTED, RETRY, SKIPPED, DigestStore, Run, Subscription

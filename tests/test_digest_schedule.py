@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from briefings.digests.schedule import ALL_DAYS, Schedule, days_text, parse_days, parse_time, parse_zone
+from briefings.schedules import ALL_DAYS, Schedule, days_text, parse_days, parse_time, parse_zone
 
 LONDON = ZoneInfo("Europe/London")
 NEW_YORK = ZoneInfo("America/New_York")

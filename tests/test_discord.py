@@ -16,7 +16,7 @@ from bot.discord_chat.adapter import DiscordAdapter, DiscordSetupError
 from bot.settings import Settings
 from briefings.commands.registry import COMMANDS
 from briefings.facts import Toll
-from briefings.reply import Reply, Section, line, u
+from briefings.reply import Reply, Section, line, untrusted
 from briefings.service import Briefings
 from tests.conftest import SEEDS
 from tests.fakes_discord import APP_ID, CHANNEL_ID, GUILD_ID, MOD_ROLE, FakeDiscord
@@ -278,7 +278,7 @@ async def test_the_bot_keeps_answering_after_a_resumed_disconnect(bot: Running) 
 
 
 async def test_post_and_find_posted(bot: Running) -> None:
-    reply = Reply("Digest", [Section(None, [line("New: ", u("@here figures"))])], line("Digest for today"))
+    reply = Reply("Digest", [Section(None, [line("New: ", untrusted("@here figures"))])], line("Digest for today"))
     message_id = await bot.adapter.post(CHANNEL_ID, reply, "d7-2503080800")
     sent = [c for c in bot.fake.calls if c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages"]
     assert sent[-1].body["nonce"] == "d7-2503080800" and sent[-1].body["enforce_nonce"] is True
@@ -316,7 +316,7 @@ async def test_long_answers_are_split_into_messages_within_limits(
     bot: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """At most three messages, each within Discord's limits; the rest is counted, never dropped in silence."""
-    lines = [line(f"Event {n}: ", u("x" * 300)) for n in range(60)]
+    lines = [line(f"Event {n}: ", untrusted("x" * 300)) for n in range(60)]
     long_reply = Reply("A long answer", [Section("Everything", lines)], line("the end"))
 
     async def answer(text: str, caller: Any, request_id: str = "") -> Reply:

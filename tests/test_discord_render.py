@@ -10,7 +10,7 @@ from bot.discord_chat.escape import inert
 from bot.discord_chat.text import command_text, quoted
 from briefings.commands.parse import parse
 from briefings.names import NameIndex
-from briefings.reply import Line, Reply, Section, b, line, u
+from briefings.reply import Line, Reply, Section, line, strong, untrusted
 from briefings.suggest import commands as complete_commands
 from briefings.suggest import matches
 
@@ -44,7 +44,7 @@ def shown(messages: list[list[discord.Embed]]) -> str:
     [
         Reply("Short", [Section(None, [line("one line")])]),
         Reply("T" * 400, [Section("H" * 300, [line("x" * 9000)])], line("f" * 3000)),
-        Reply("Many", [Section(f"Section {n}", [line(u("y" * 200)) for _ in range(10)]) for n in range(30)]),
+        Reply("Many", [Section(f"Section {n}", [line(untrusted("y" * 200)) for _ in range(10)]) for n in range(30)]),
         Reply("Empty"),
     ],
     ids=["short", "oversized", "many-sections", "empty"],
@@ -54,7 +54,7 @@ def test_every_reply_fits_discord_limits(reply: Reply) -> None:
 
 
 def test_long_replies_split_at_line_boundaries_and_keep_every_line() -> None:
-    lines = [line(f"Line {n:03d} ", u("z" * 150)) for n in range(200)]
+    lines = [line(f"Line {n:03d} ", untrusted("z" * 150)) for n in range(200)]
     reply = Reply("Timeline", [Section("Day one", lines[:100]), Section("Day two", lines[100:])], line("Sources: SOHR"))
     messages = render.render(reply, render.run_marker("u3-abc"))
     check_limits(messages)
@@ -74,7 +74,12 @@ def test_long_replies_split_at_line_boundaries_and_keep_every_line() -> None:
 def test_untrusted_text_is_inert_and_strong_text_bold() -> None:
     reply = Reply(
         "Reactions",
-        [Section("Statements", [line(b("Turkey"), ": ", u("@everyone <@123> <@&999> **loud** @here\n# big"))])],
+        [
+            Section(
+                "Statements",
+                [line(strong("Turkey"), ": ", untrusted("@everyone <@123> <@&999> **loud** @here\n# big"))],
+            )
+        ],
     )
     description = render.render(reply)[0][0].description or ""
     assert description.startswith("**Statements**\n• **Turkey**: ")
@@ -125,4 +130,4 @@ def test_name_matching_for_autocomplete() -> None:
 
 
 def test_lines_render_with_bullets() -> None:
-    assert render.line_markdown(Line((u("detail"),), 1)) == "\u2003– detail"
+    assert render.line_markdown(Line((untrusted("detail"),), 1)) == "\u2003– detail"

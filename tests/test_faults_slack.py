@@ -20,7 +20,7 @@ from bot.settings import Settings
 from bot.slack_chat.adapter import SlackAdapter
 from briefings.access import Caller
 from briefings.digests.runner import DigestRunner, TickReport
-from briefings.digests.schedule import Schedule
+from briefings.schedules import Schedule
 from briefings.service import Briefings
 from briefings.store.digests import POSTED, DigestStore, Subscription
 from briefings.store.schema import subscriptions

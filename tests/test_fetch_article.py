@@ -139,7 +139,7 @@ async def test_propose_with_a_bad_address_says_why_and_proposes_nothing(
 ) -> None:
     monkeypatch.setenv("BRIEFING_FETCH_ALLOW_PRIVATE", LOOPBACK)
     reply, text = await ask(f"/propose url={site.url(path)}", moderator)
-    assert not reply.ok and reply.field == "url" and text.startswith("Nothing proposed"), text
+    assert not reply.ok and reply.at_fault == "url" and text.startswith("Nothing proposed"), text
     assert "Traceback" not in text and "went wrong" not in text
     _, listing = await ask("/review", moderator)
     assert "No proposals waiting" in listing

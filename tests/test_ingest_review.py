@@ -102,7 +102,7 @@ async def test_bad_review_input_names_the_problem(ask: Ask, moderator: Caller) -
     reply, text = await ask("/review frobnicate", moderator)
     assert not reply.ok and "Usage" in text
     reply, text = await ask("/propose published=2025-13-40 Ten people died.", moderator)
-    assert not reply.ok and reply.field == "published"
+    assert not reply.ok and reply.at_fault == "published"
     reply, text = await ask("/propose", moderator)
     assert not reply.ok and "Usage" in text
 
@@ -148,4 +148,4 @@ async def test_a_proposal_from_an_unknown_source_is_refused_naming_the_source(as
     assert "Unknown source: regional health office" in text
     first = ids(text)[0]
     refused, said = await ask(f"/review accept {first}", moderator)
-    assert not refused.written and refused.field == "source" and "stays in the queue" in said
+    assert not refused.written and refused.at_fault == "source" and "stays in the queue" in said

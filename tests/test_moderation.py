@@ -586,7 +586,7 @@ async def test_bad_input_is_refused_naming_the_option(
     first = text.splitlines()[0]
     assert first.startswith("Not recorded — " + (f"{option}: " if option else "")), text
     if option:
-        assert reply.field == option
+        assert reply.at_fault == option
     assert message in text, text
     assert "Nothing was changed." in text
     assert "Usage: " in text
@@ -707,7 +707,7 @@ async def test_a_refused_command_in_between_leaves_no_trace(briefings: Briefings
 async def test_a_lower_total_from_the_same_source_is_refused(briefings: Briefings, ask: Ask, moderator: Caller) -> None:
     reply, text = await refused_reply(briefings, ask, "/update toll killed=60 source=SOHR as_of=2025-03-08", moderator)
     assert "killed=60 is lower than SOHR's 70 (t1)" in text
-    assert reply.field == "killed"
+    assert reply.at_fault == "killed"
     assert "confirm=yes" in text and "/correct" in text and "Nothing was changed" in text
 
 

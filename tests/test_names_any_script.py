@@ -59,7 +59,7 @@ async def test_a_name_with_no_letters_is_refused_naming_the_field(
     fields = {"place": "kind=city province=Latakia", "actor": "kind=state", "source": "kind=news-agency"}[kind]
     name = f'name="{value}"' if option == "name" else f'name="Somewhere new" aliases="{value}"'
     reply, text = await ask(f"/add {kind} {name} {fields}", moderator)
-    assert not reply.ok and reply.field == option, text
+    assert not reply.ok and reply.at_fault == option, text
     assert "letter" in text and "Nothing was changed" in text
     _, listing = await ask("/where" if kind == "place" else "/sources" if kind == "source" else "/reactions")
     assert "Somewhere new" not in listing and value not in listing

@@ -9,7 +9,7 @@ import pytest
 
 from briefings import paging
 from briefings.render_text import render
-from briefings.reply import Reply, Section, line, u
+from briefings.reply import Reply, Section, line, untrusted
 
 
 def long_reply(sections: int = 12, entries: int = 5) -> Reply:
@@ -21,7 +21,7 @@ def long_reply(sections: int = 12, entries: int = 5) -> Reply:
                 [
                     item
                     for e in range(entries)
-                    for item in (line(f"Statement {s}.{e}: ", u("words " * 40)), line("detail", level=1))
+                    for item in (line(f"Statement {s}.{e}: ", untrusted("words " * 40)), line("detail", level=1))
                 ],
             )
             for s in range(sections)

@@ -18,7 +18,7 @@ from sqlalchemy import update
 from bot.discord_chat.adapter import DiscordAdapter
 from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner
-from briefings.digests.schedule import Schedule
+from briefings.schedules import Schedule
 from briefings.service import Briefings
 from briefings.store.digests import POSTED, DigestStore, Run, Subscription
 from briefings.store.schema import subscriptions

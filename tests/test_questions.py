@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from briefings.commands.parse import Request
-from briefings.questions import interpret, looks_like_question, reading
+from briefings.commands.questions import interpret, looks_like_question, reading
 from briefings.reply import Outcome
 from briefings.service import load_seeds
 from briefings.snapshot import Snapshot

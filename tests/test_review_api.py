@@ -97,7 +97,7 @@ async def test_an_edit_starts_from_the_proposal_and_records_the_edited_fact(
 async def test_an_edit_with_a_bad_value_names_the_field_and_the_proposal_stays(review: Reviewing) -> None:
     (number,) = proposal_ids(await proposed(review))
     decided = await review.decide(MONA, number, "accept", changes={"killed": "many"})
-    assert decided.reply.outcome is Outcome.invalid and decided.reply.field == "killed"
+    assert decided.reply.outcome is Outcome.invalid and decided.reply.at_fault == "killed"
     assert "stays in the queue" in render(decided.reply)
     assert decided.card.sections[0].actions  # still pending: the buttons stay
 

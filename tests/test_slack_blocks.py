@@ -10,7 +10,7 @@ import yaml
 from bot.slack_chat import blocks, forms
 from bot.slack_chat.commands import command_names
 from bot.slack_chat.mentions import mention_words
-from briefings.reply import Line, Reply, Section, b, line, problem, u
+from briefings.reply import Line, Reply, Section, line, problem, strong, untrusted
 from briefings.service import Briefings
 
 MANIFEST = Path(__file__).resolve().parent.parent / "bot" / "slack_chat" / "manifest.yaml"
@@ -32,7 +32,7 @@ def section_texts(message: blocks.Message) -> list[str]:
 def test_untrusted_and_own_text_are_escaped_and_strong_is_bold() -> None:
     reply = Reply(
         "Title <b> & co",
-        [Section("Head <x>", [line("Said ", u("<!channel> & <@U123>"), " ", b(" 70 "), " <!here>")])],
+        [Section("Head <x>", [line("Said ", untrusted("<!channel> & <@U123>"), " ", strong(" 70 "), " <!here>")])],
         footer=line("See <https://x|y>"),
     )
     [message] = blocks.messages(reply)
@@ -99,7 +99,7 @@ def test_forms_build_quoted_commands_and_map_errors() -> None:
         '/update toll killed="120" qualifier="more than" source="Syrian Observatory" confirm="yes"'
     )
     bad = problem("Not recorded — as_of: 2030-01-01 is in the future")
-    bad.field = "as_of"
+    bad.at_fault = "as_of"
     assert forms.field_errors(forms.TOLL, bad) == {"as_of": "2030-01-01 is in the future"}
     general = problem("Sorry, /update is for moderators.")
     assert forms.field_errors(forms.TOLL, general) == {"killed": "Sorry, /update is for moderators."}

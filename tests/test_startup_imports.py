@@ -22,7 +22,7 @@ ON_DEMAND = (
     "briefings.ingest",
     "briefings.store.proposals",
     "briefings.store.digests",
-    "briefings.digests.schedule",
+    "briefings.schedules",
     "briefings.search.understand",
     "briefings.store.requests",
 )

@@ -20,9 +20,10 @@ from briefings.answers.whatchanged import answer, page_of
 from briefings.facts import Event, Status, Toll
 from briefings.loader import load_file
 from briefings.render_text import render
+from briefings.revisions import Change
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
-from briefings.store import Change, NotFound, Store
+from briefings.store import NotFound, Store
 from briefings.store.quick import QuickReader, Unavailable
 from briefings.store.store import LOCATE
 from briefings.when import When

@@ -31,7 +31,7 @@ async def replay(ask: Ask) -> None:
         reply, rendered = await ask(text, ANA)
         assert reply.ok, f"{text}\n{rendered}"
     held, text = await ask(CIVILIANS, ANA)
-    assert held.outcome is Outcome.invalid and held.field == "civilians"
+    assert held.outcome is Outcome.invalid and held.at_fault == "civilians"
     assert "civilians=1,476 is above SOHR's latest total, more than 1,311 killed" in text
     assert "confirm=yes" in text
     reply, _ = await ask(CIVILIANS + " confirm=yes", ANA)
@@ -90,7 +90,7 @@ async def test_superseded_figures_are_marked(ask: Ask) -> None:
 async def test_an_extra_digit_is_held_and_then_flagged(ask: Ask) -> None:
     await replay(ask)
     held, text = await ask("/update toll killed=13110 source=SOHR as_of=2025-03-15", ANA)
-    assert held.outcome is Outcome.invalid and held.field == "killed"
+    assert held.outcome is Outcome.invalid and held.at_fault == "killed"
     assert "killed=13,110 is ten times or more SOHR's 1,311" in text
     reply, _ = await ask("/update toll killed=13110 source=SOHR as_of=2025-03-15 confirm=yes", ANA)
     assert reply.ok

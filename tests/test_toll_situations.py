@@ -154,7 +154,7 @@ async def test_a_situations_own_category_from_a_moderator(briefings: Briefings, 
     assert "• Schools damaged: Tripoli government education ministry 114 (as of Mon 18 Sep 2023) [t12]" in text
     assert "• Missing: more than 9,000 to about 10,000 — IFRC about 10,000 (as of Tue 12 Sep 2023) [t1]" in text
     reply, text = await ask('/update toll evacuees=5 source="IFRC" as_of=2023-09-19', moderator)
-    assert reply.outcome is Outcome.invalid and reply.field == "evacuees"
+    assert reply.outcome is Outcome.invalid and reply.at_fault == "evacuees"
     assert "has no option 'evacuees'" in text
 
 
@@ -209,13 +209,13 @@ async def test_a_bad_place_is_refused_by_field(
     ask: Ask, moderator: Caller, command: str, field: str, message: str
 ) -> None:
     reply, text = await ask(command, moderator)
-    assert reply.outcome is Outcome.invalid and (reply.field or "") == field
+    assert reply.outcome is Outcome.invalid and (reply.at_fault or "") == field
     assert message in text and "Nothing was changed" in text
 
 
 async def test_a_part_above_its_own_total_is_held(ask: Ask, moderator: Caller) -> None:
     reply, text = await ask("/update toll killed=120 civilians=200 source=SOHR as_of=2025-03-08", moderator)
-    assert reply.outcome is Outcome.invalid and reply.field == "civilians"
+    assert reply.outcome is Outcome.invalid and reply.at_fault == "civilians"
     assert "civilians=200 is above the killed=120 total it comes with" in text
     reply, _ = await ask("/update toll killed=120 civilians=200 source=SOHR as_of=2025-03-08 confirm=yes", moderator)
     assert reply.ok

@@ -103,7 +103,7 @@ class Answering:
         reply = self.throttle.check(caller.ident, caller.channel) or await self.in_time(
             interaction, self.briefings.handle(text, caller, request_id(interaction))
         )
-        label = field_label(reply.field)
+        label = field_label(reply.at_fault)
         if not reply.ok and label:
             log.info("discord toll form by %s: %s", caller.ident, reply.title)
             note = f"\nFix the “{label}” field and submit /update again."

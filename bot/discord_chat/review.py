@@ -234,7 +234,11 @@ class ReviewCards:
         caller = caller_for(interaction)
         work = self.reviewing.decide(caller, proposal, "accept", changes=values, request_id=request_id(interaction))
         decided = await in_time(interaction, work, self.defer_after)
-        label = form.label(decided.reply.field) if isinstance(form, ProposalForm) else field_label(decided.reply.field)
+        label = (
+            form.label(decided.reply.at_fault)
+            if isinstance(form, ProposalForm)
+            else field_label(decided.reply.at_fault)
+        )
         if not decided.reply.ok and label:
             note = f"\nFix the “{label}” field and press Edit again."
             body = render.content(decided.reply)

@@ -12,7 +12,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot.slack_chat import blocks, posting
 from bot.slack_chat.errors import CHANNEL_ERRORS, NOT_IN_CHANNEL, error_code
 from briefings.access import Caller
-from briefings.reply import Reply, line, u
+from briefings.reply import Reply, line, untrusted
 from briefings.service import Plan
 
 log = logging.getLogger(__name__)
@@ -25,7 +25,7 @@ NOT_UPLOADED = "I couldn't upload the chart; the figures are above."
 async def upload_asked(client: AsyncWebClient, reply: Reply, plan: Plan, caller: Caller, respond: AsyncRespond) -> None:
     """Uploads the chart of `reply` to the caller's channel with a comment naming who asked for what."""
     assert reply.image is not None
-    comment = line(u(reply.title), " (asked by ", u(caller.name or "a member"), f": {plan.shared_as})")
+    comment = line(untrusted(reply.title), " (asked by ", untrusted(caller.name or "a member"), f": {plan.shared_as})")
     channel = caller.channel
     try:
         await posting.upload(client, channel, reply.image, comment=blocks.mrkdwn_text(comment))

@@ -3,7 +3,7 @@ core says which: `Plan.opens_form`).
 
 A submission becomes the same command text a moderator would type (`/update toll killed="70" source="Monitor"`),
 so the core validates it exactly as it validates typed commands. An invalid reply names the option at fault
-(`Reply.field`); the form shows the error beside that option's block.
+(`Reply.at_fault`); the form shows the error beside that option's block.
 """
 
 from __future__ import annotations
@@ -172,7 +172,7 @@ def command_text(form: Form, state: dict[str, Any]) -> str | dict[str, str]:
 
 def field_errors(form: Form, reply: Reply) -> dict[str, str]:
     """`response_action: errors` for a refused submission: the message beside the block at fault."""
-    option = "source" if reply.field == "via" else reply.field
+    option = "source" if reply.at_fault == "via" else reply.at_fault
     block = option if option and form.has(option) else form.general
     message = one_line(reply.title).removeprefix("Not recorded — ")
     if option:

@@ -23,7 +23,7 @@ from bot.slack_chat import blocks, once, posting
 from bot.slack_chat.errors import CHANNEL_ERRORS, NOT_IN_CHANNEL, error_code
 from bot.slack_chat.pages import fitted
 from bot.slack_chat.serving import Serving
-from briefings.reply import line, u
+from briefings.reply import line, untrusted
 
 log = logging.getLogger(__name__)
 EVENT_TYPE = "briefing_share"
@@ -57,7 +57,7 @@ async def share(serving: Serving, body: dict[str, Any], text: str, respond: Asyn
     if not reply.ok:
         await respond(text=blocks.plain_text(reply), replace_original=False)
         return
-    note = line("Shared by ", u(caller.name or "a member"), f" · {plan.shared_as}")
+    note = line("Shared by ", untrusted(caller.name or "a member"), f" · {plan.shared_as}")
     try:
         for part, message in enumerate(fitted(reply, plan, note=note)):
             marker = once.Marker(EVENT_TYPE, {"request": key[-16:], "part": part})

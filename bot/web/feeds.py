@@ -16,8 +16,8 @@ from briefings.answers.cards import fact_lines
 from briefings.answers.changes import differences
 from briefings.facts import Status
 from briefings.render_text import plain_span
+from briefings.revisions import Revision
 from briefings.snapshot import Snapshot
-from briefings.store.store import Revision
 from briefings.untrusted import one_line
 
 ACTIONS = {"create": "New", "add": "New", "correct": "Corrected", "retract": "Retracted", "undo": "Undone"}

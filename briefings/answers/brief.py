@@ -8,7 +8,7 @@ from briefings.answers.headline import headline
 from briefings.answers.short import clip
 from briefings.answers.timeline import items
 from briefings.facts import Event, Measure, Place, Reaction, Source, Toll
-from briefings.reply import Line, Reply, Section, b, line
+from briefings.reply import Line, Reply, Section, line, strong
 from briefings.snapshot import Snapshot
 
 LATEST = 3
@@ -39,7 +39,7 @@ def answer(snapshot: Snapshot) -> Reply:
     """At most six lines (title, toll, three developments, counts) and MAX_CHARACTERS in all."""
     situation = snapshot.situation
     title = clip(line(f"{situation.title} — {situation.region}"), TITLE_WIDTH).text
-    toll = clip(line(b("Toll: "), *headline(snapshot).parts), HEADLINE_WIDTH)
+    toll = clip(line(strong("Toll: "), *headline(snapshot).parts), HEADLINE_WIDTH)
     more = counts(snapshot)
     room = MAX_CHARACTERS - len(title) - len(toll.text) - len(more.text) - 20  # bullets and blank lines
     lines = developments(snapshot, width=min(DEVELOPMENT_WIDTH, room // LATEST))

@@ -13,8 +13,9 @@ from zoneinfo import ZoneInfo
 
 from briefings.answers.latest import series_of
 from briefings.facts import Claim, Event, Fact, Measure, Reaction, Sourced, Status, Toll
+from briefings.revisions import Revision
 from briefings.snapshot import Snapshot, fact_order
-from briefings.store import Revision, Store
+from briefings.store import Store
 from briefings.store.window import around, loaded_since
 from briefings.when import When
 

@@ -10,10 +10,9 @@ from briefings.answers.cards import fact_lines
 from briefings.answers.common import local_time
 from briefings.answers.toll import number
 from briefings.facts import Fact
-from briefings.reply import Line, Part, Reply, Section, b, line, u
+from briefings.reply import Line, Part, Reply, Section, line, strong, untrusted
+from briefings.revisions import Revision, encode
 from briefings.snapshot import Snapshot
-from briefings.store import Revision
-from briefings.store.store import encode
 from briefings.when import EARLIEST, check_year
 
 MAX_HISTORY = 12
@@ -68,18 +67,18 @@ def history(snapshot: Snapshot, key: str, revisions: list[Revision]) -> Reply:
     for revision in revisions:
         if revision in shown:
             head: list[Part] = [
-                b(f"#{revision.number}"),
+                strong(f"#{revision.number}"),
                 f" · {local_time(revision.at, zone)} · {ACTIONS.get(revision.action, revision.action)} by ",
-                u(who(revision)),
+                untrusted(who(revision)),
             ]
             if revision.reason:
-                head += [" · why: ", u(revision.reason)]
+                head += [" · why: ", untrusted(revision.reason)]
             lines.append(line(*head))
             if previous is None:
                 lines += [ln.indented() for ln in fact_lines(snapshot, key, revision.fact)]
             else:
                 changed = differences(snapshot, previous, revision.fact) or ["no change to the fact"]
-                lines += [line(u(text), level=1) for text in changed]
+                lines += [line(untrusted(text), level=1) for text in changed]
         previous = revision.fact
     current = snapshot.facts.get(key)
     sections = [Section(None, lines)]

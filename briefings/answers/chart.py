@@ -18,7 +18,7 @@ from briefings.answers.hierarchy import place_tree
 from briefings.answers.toll import number
 from briefings.facts import Place, Toll
 from briefings.names import UnknownName
-from briefings.reply import Image, Line, Reply, Section, b, line, u
+from briefings.reply import Image, Line, Reply, Section, line, strong, untrusted
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
@@ -148,7 +148,11 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
         return Reply(title, [Section(None, [nothing])])
     if len({p[3] for p in points}) == 1:
         figures = [
-            line(u(snapshot.source_label(s.source), strong=True), f" — {WORD[s.category]}: ", b(as_given(s.latest)))
+            line(
+                untrusted(snapshot.source_label(s.source), strong=True),
+                f" — {WORD[s.category]}: ",
+                strong(as_given(s.latest)),
+            )
             for s in lines
         ]
         first = lines[0].latest
@@ -165,7 +169,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     dashed = any(s.category == "civilians" for s in lines)
     caption = "Sources: " + ", ".join(names) + (" · dashed lines: civilians only" if dashed else "")
     figure = draw(title, lines, caption)
-    summary = [line(u(s.label, strong=True), ": ", " → ".join(describe(p) for p in s.points)) for s in lines]
+    summary = [line(untrusted(s.label, strong=True), ": ", " → ".join(describe(p) for p in s.points)) for s in lines]
     alt = (
         f"Line chart of the death toll over time{where}, one line per source and category. "
         + "; ".join(f"{s.label}: " + ", ".join(describe(p) for p in s.points) for s in lines)

@@ -7,7 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from briefings.facts import Fact, Sourced
-from briefings.reply import Line, Part, Reply, Span, line, problem, u
+from briefings.reply import Line, Part, Reply, Span, line, problem, untrusted
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
@@ -23,7 +23,7 @@ def sources_text(snapshot: Snapshot, keys: Iterable[str]) -> str:
 def cite(snapshot: Snapshot, fact: Sourced, when: When | None, key: str, named: bool = True) -> list[Part]:
     """` (Monitor, as of Fri 7 Mar 2025, morning) [t1]`: who says it (unless the line already named
     them), as of when, and the fact's id."""
-    inside: list[Part] = [u(sources_text(snapshot, fact.sources))] if named else []
+    inside: list[Part] = [untrusted(sources_text(snapshot, fact.sources))] if named else []
     if when is not None:
         inside += [", " if inside else "", as_of_text(when)]
     return [" (", *inside, ")", Span(f" [{key}]")] if inside else [Span(f" [{key}]")]
@@ -48,7 +48,7 @@ def footer(snapshot: Snapshot, facts: Iterable[Fact], extra: str = "") -> Line:
     if latest is not None:
         parts.append(f"Latest information {latest.human().removeprefix('by ')}")
     if cited:
-        parts += [" · Sources: " if parts else "Sources: ", u(", ".join(cited))]
+        parts += [" · Sources: " if parts else "Sources: ", untrusted(", ".join(cited))]
     if extra:
         parts.append((" · " if parts else "") + extra)
     return line(*parts)
@@ -73,12 +73,12 @@ def unknown_name(what: str, text: str, suggestions: list[str], known: list[str])
 def did_you_mean(what: str, text: str, suggestions: list[str], known: list[str]) -> list[Line]:
     lines = []
     if suggestions:
-        names = [u(s, strong=True) for s in suggestions]
+        names = [untrusted(s, strong=True) for s in suggestions]
         lines.append(
             line("Did you mean ", *_joined(names[:-1], ", "), " or " if len(names) > 1 else "", names[-1], "?")
         )
     elif known:
-        lines.append(line(f"Known {what}s: ", u(", ".join(known[:12]))))
+        lines.append(line(f"Known {what}s: ", untrusted(", ".join(known[:12]))))
     return lines
 
 

@@ -21,7 +21,7 @@ from briefings.answers.hierarchy import LEVEL_WORDS, level, place_tree
 from briefings.answers.latest import latest_tolls
 from briefings.categories import categories, category, headline_order
 from briefings.facts import Fact, Place
-from briefings.reply import Part, u
+from briefings.reply import Part, untrusted
 from briefings.snapshot import Snapshot
 
 MAX_NAMED = 4
@@ -72,7 +72,7 @@ def source_detail(snapshot: Snapshot, figure: Figure) -> list[Part]:
     names = [snapshot.name_of(p) for p, _ in figure.added]
     what = "its figure for " if len(names) == 1 else "adding its figures for "
     listed = ", ".join(names[:-1]) + " and " + names[-1] if len(names) > 1 else names[0]
-    return [f" ({what}", u(listed), f", {when})"]
+    return [f" ({what}", untrusted(listed), f", {when})"]
 
 
 def _cap(text: str, first: bool) -> str:
@@ -82,7 +82,7 @@ def _cap(text: str, first: bool) -> str:
 def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | None, first: bool = True) -> list[Part]:
     """One scope's figures in a sentence (no final stop)."""
     word = label(snapshot, name)
-    where: list[Part] = [" in ", u(snapshot.name_of(place))] if place else []
+    where: list[Part] = [" in ", untrusted(snapshot.name_of(place))] if place else []
     ends = extremes(figures)
     ordered = sorted(figures, key=lambda f: -(f.numeric or 0))
     if ends is None and len({f.value for f in figures}) == 1 and len({f.coverage for f in figures}) == 1:
@@ -90,24 +90,24 @@ def phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | No
         names = [snapshot.source_label(f.source) for f in figures]
         who = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
         text = _cap(f"{one.text} {word}", first)
-        return [u(text, strong=True), *where, ", according to ", u(who), *source_detail(snapshot, one)]
+        return [untrusted(text, strong=True), *where, ", according to ", untrusted(who), *source_detail(snapshot, one)]
     if _coverage_differs(figures):
         parts: list[Part] = [
-            u(_cap(word, first), strong=True),
+            untrusted(_cap(word, first), strong=True),
             *where,
             " (figures for different places, not added together): ",
         ]
     elif ends is None:
-        parts = [u(_cap(word, first), strong=True), *where, ", depending on the source: "]
+        parts = [untrusted(_cap(word, first), strong=True), *where, ", depending on the source: "]
     else:
         low, high = ends
         parts = [
-            u(_cap(f"between {low.text} and {high.text} {word}", first), strong=True),
+            untrusted(_cap(f"between {low.text} and {high.text} {word}", first), strong=True),
             *where,
             ", depending on the source: ",
         ]
     for i, figure in enumerate(ordered[:MAX_NAMED]):
-        parts += ["; " if i else "", u(snapshot.source_label(figure.source)), f" {figure.text}"]
+        parts += ["; " if i else "", untrusted(snapshot.source_label(figure.source)), f" {figure.text}"]
         parts += source_detail(snapshot, figure)
     if len(ordered) > MAX_NAMED:
         parts.append(f"; {len(ordered) - MAX_NAMED} more: /toll")
@@ -125,9 +125,9 @@ def warnings(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
             value = toll.value(name)
             parts += [
                 " ⚠ ",
-                u(snapshot.source_label(figure.source)),
+                untrusted(snapshot.source_label(figure.source)),
                 "'s newer count of ",
-                u(label(snapshot, name)),
+                untrusted(label(snapshot, name)),
                 f" alone, {value:,} ({as_of_text(toll.as_of)}) [{key}], is above its total.",
             ]
     return parts
@@ -164,29 +164,33 @@ def headline(snapshot: Snapshot, place: str | None = None) -> Headline:
 def brief_phrase(snapshot: Snapshot, figures: list[Figure], name: str, place: str | None, first: bool) -> list[Part]:
     """One scope's figures in a few words: the figure, or the lowest and highest, each with source and as-of."""
     word = label(snapshot, name)
-    where: list[Part] = [" in ", u(snapshot.name_of(place))] if place else []
+    where: list[Part] = [" in ", untrusted(snapshot.name_of(place))] if place else []
 
     def cited(figure: Figure) -> list[Part]:
-        return [" (", u(snapshot.source_label(figure.source)), f", {_short(figure)})"]
+        return [" (", untrusted(snapshot.source_label(figure.source)), f", {_short(figure)})"]
 
     ends = extremes(figures)
     more = f"; {len(figures)} sources" if len(figures) > 2 else ""
     if _coverage_differs(figures) or (ends is None and len({f.value for f in figures}) > 1):
-        return [u(_cap(word, first), strong=True), *where, f": {len(figures)} sources' figures, not added together"]
+        return [
+            untrusted(_cap(word, first), strong=True),
+            *where,
+            f": {len(figures)} sources' figures, not added together",
+        ]
     if ends is None:  # one figure: as in the full headline
         return phrase(snapshot, figures, name, place, first)
     low, high = ends
     if (low.as_of, low.added) == (high.as_of, high.added):  # one date for both: said once
         same: list[Part] = [f", {_short(low)}"]
-        low_cite: list[Part] = [" (", u(snapshot.source_label(low.source)), ")"]
-        high_cite: list[Part] = [" (", u(snapshot.source_label(high.source)), ")"]
+        low_cite: list[Part] = [" (", untrusted(snapshot.source_label(low.source)), ")"]
+        high_cite: list[Part] = [" (", untrusted(snapshot.source_label(high.source)), ")"]
     else:
         same, low_cite, high_cite = [], cited(low), cited(high)
     return [
-        u(_cap(f"between {low.text}", first), strong=True),
+        untrusted(_cap(f"between {low.text}", first), strong=True),
         *low_cite,
         " and ",
-        u(f"{high.text} {word}", strong=True),
+        untrusted(f"{high.text} {word}", strong=True),
         *where,
         *high_cite,
         *same,
@@ -209,9 +213,9 @@ def lead_lines(snapshot: Snapshot, top: Headline) -> list[list[Part]]:
             figures = at(snapshot, scope, name)
             if not figures:
                 continue
-            word: list[Part] = [u(label(snapshot, name).capitalize(), strong=True)]
+            word: list[Part] = [untrusted(label(snapshot, name).capitalize(), strong=True)]
             if scope is not None:
-                word += [" in ", u(snapshot.name_of(scope))]
+                word += [" in ", untrusted(snapshot.name_of(scope))]
             part = category(snapshot.situation, name).part_of == top.category
             shown = (name == top.category and len(figures) <= MAX_NAMED) or (
                 len(figures) == 1 and (part or all(id(snapshot.facts[k]) in cited for k in figures[0].keys))
@@ -237,7 +241,7 @@ def lead_lines(snapshot: Snapshot, top: Headline) -> list[list[Part]]:
 def _listed(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
     parts: list[Part] = []
     for i, figure in enumerate(sorted(figures, key=lambda f: -(f.numeric or 0))):
-        parts += ["; " if i else "", u(snapshot.source_label(figure.source)), f" {figure.text}"]
+        parts += ["; " if i else "", untrusted(snapshot.source_label(figure.source)), f" {figure.text}"]
         parts += [*source_detail(snapshot, figure), f" [{', '.join(figure.keys)}]"]
     if len(figures) > 1:
         parts.append(f" · {spread(figures)}")

@@ -9,7 +9,7 @@ from briefings.answers.timeline import entry_line
 from briefings.answers.toll import claim_lines
 from briefings.facts import Event, Fact, Measure, Place, PlaceKind, Toll
 from briefings.names import UnknownName
-from briefings.reply import Line, Part, Reply, Section, line, u
+from briefings.reply import Line, Part, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
 
@@ -24,9 +24,9 @@ def _mentions(snapshot: Snapshot, place_key: str) -> tuple[list[tuple[str, Event
 def _entry(snapshot: Snapshot, key: str, place: Place, used: list[Fact], latest: int = 2) -> list[Line]:
     """A place's line, its latest toll claim and its latest events or measures."""
     happened, tolls = _mentions(snapshot, key)
-    parts: list[Part] = [u(place.name, strong=True), f" ({place.type.value})"]
+    parts: list[Part] = [untrusted(place.name, strong=True), f" ({place.type.value})"]
     if place.note:
-        parts += [" — ", u(place.note)]
+        parts += [" — ", untrusted(place.note)]
     lines = [line(*parts)]
     for tkey, toll in tolls[-1:]:
         lines.append(claim_lines(snapshot, tkey, toll)[0].indented())
@@ -86,13 +86,13 @@ def _one(snapshot: Snapshot, key: str) -> Reply:
     tree = place_tree(snapshot)
     outer = [snapshot.name_of(a) for a in tree.ancestors(key)]
     if place.province and place.type not in (PlaceKind.province, PlaceKind.country):
-        about = [line(f"{place.type.value.capitalize()} in ", u(place.province), " province")]
+        about = [line(f"{place.type.value.capitalize()} in ", untrusted(place.province), " province")]
         if place.district:
-            about[0] = line(*about[0].spans, ", ", u(place.district), " district")
+            about[0] = line(*about[0].spans, ", ", untrusted(place.district), " district")
         if place.country:
-            about[0] = line(*about[0].spans, ", ", u(place.country))
+            about[0] = line(*about[0].spans, ", ", untrusted(place.country))
     elif outer:
-        about = [line(f"{place.type.value.capitalize()} in ", u(", ".join(outer)))]
+        about = [line(f"{place.type.value.capitalize()} in ", untrusted(", ".join(outer)))]
     else:
         about = [line(place.type.value.capitalize())]
     codes = [f"P-code {place.pcode}" if place.pcode else "", f"ISO {place.iso3}" if place.iso3 else ""]
@@ -101,12 +101,12 @@ def _one(snapshot: Snapshot, key: str) -> Reply:
     if any(codes):
         about.append(line(" · ".join(c for c in codes if c)))
     if place.aliases:
-        about.append(line("Also spelled: ", u(", ".join(place.aliases))))
+        about.append(line("Also spelled: ", untrusted(", ".join(place.aliases))))
     if place.note:
-        about.append(line(u(place.note)))
+        about.append(line(untrusted(place.note)))
     inner = tree.descendants(key)
     if inner:
-        about.append(line("Places inside: ", u(", ".join(snapshot.name_of(k) for k in inner))))
+        about.append(line("Places inside: ", untrusted(", ".join(snapshot.name_of(k) for k in inner))))
     happened, tolls = _mentions(snapshot, key)
     sections = [Section(None, about)]
     if tolls:

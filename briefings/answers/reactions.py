@@ -5,16 +5,16 @@ from __future__ import annotations
 from briefings.answers.common import cite, footer, unknown_name
 from briefings.facts import Actor, Claim, Reaction
 from briefings.grammar import verb
-from briefings.reply import Line, Reply, Section, line, u
+from briefings.reply import Line, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
 STANCE_WORDS = {"calls-for": "calls for", "other": "says"}
 
 
 def reaction_line(snapshot: Snapshot, key: str, reaction: Reaction) -> list[Line]:
-    lines = [line(u(reaction.label()), *cite(snapshot, reaction, reaction.when, key))]
+    lines = [line(untrusted(reaction.label()), *cite(snapshot, reaction, reaction.when, key))]
     if reaction.quote and reaction.summary:
-        lines.append(line("Quote: ", u(reaction.quote), level=1))
+        lines.append(line("Quote: ", untrusted(reaction.quote), level=1))
     return lines
 
 
@@ -22,7 +22,9 @@ def claim_line(snapshot: Snapshot, key: str, claim: Claim) -> Line:
     who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
     actor = snapshot.facts.get(claim.actor) if claim.actor else None
     says = verb(actor if isinstance(actor, Actor) else None, "asserts", "assert")
-    return line(u(who, strong=True), f" {says}: ", u(claim.text), *cite(snapshot, claim, claim.when, key))
+    return line(
+        untrusted(who, strong=True), f" {says}: ", untrusted(claim.text), *cite(snapshot, claim, claim.when, key)
+    )
 
 
 def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
@@ -38,7 +40,7 @@ def answer(snapshot: Snapshot, actor_text: str = "") -> Reply:
         names = ", ".join(snapshot.name_of(k) for k in keys)
         if len(keys) > 1:
             note = f"“{actor_text}” names {len(keys)} actors here: {names}. All are shown."
-            sections.append(Section(None, [line(u(note))]))
+            sections.append(Section(None, [line(untrusted(note))]))
         for key in keys:
             part, facts = _one_actor(snapshot, key, reactions, heading=len(keys) > 1)
             sections += part
@@ -71,14 +73,14 @@ def _one_actor(
     claims = [(k, c) for k, c in snapshot.all(Claim) if c.actor == actor_key]
     sections = [Section(actor.name, [])] if heading else []
     if actor.description:
-        sections.append(Section(None, [line(u(actor.description))]))
+        sections.append(Section(None, [line(untrusted(actor.description))]))
     if own:
         lines = [ln for k, r in _newest_first(own) for ln in reaction_line(snapshot, k, r)]
         sections.append(Section("Statements", lines))
     if claims:
         sections.append(Section("Claims", [claim_line(snapshot, k, c) for k, c in claims]))
     if not own and not claims:
-        sections.append(Section(None, [line("No reaction from ", u(actor.name), " recorded yet.")]))
+        sections.append(Section(None, [line("No reaction from ", untrusted(actor.name), " recorded yet.")]))
     return sections, [r for _, r in own] + [c for _, c in claims]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.answers.common import as_of_text, when_of
 from briefings.facts import Source, Sourced
-from briefings.reply import Part, Reply, Section, line, u
+from briefings.reply import Part, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
 
@@ -17,9 +17,9 @@ def answer(snapshot: Snapshot) -> Reply:
         latest = max(times, key=lambda w: w.sort_key(), default=None)
         label = snapshot.source_label(key)
         name = source.name if label == source.name else f"{source.name} ({label})"
-        parts: list[Part] = [u(name, strong=True), f" — {source.type.value.replace('-', ' ')}"]
+        parts: list[Part] = [untrusted(name, strong=True), f" — {source.type.value.replace('-', ' ')}"]
         if source.description:
-            parts += [": ", u(source.description)]
+            parts += [": ", untrusted(source.description)]
         lines.append(line(*parts, f" [{key}]"))
         count = f"{len(mine)} fact{'s' if len(mine) != 1 else ''}"
         lines.append(line(count + (f", latest {as_of_text(latest)}" if latest else ""), level=1))

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from briefings.answers.common import cite, footer
 from briefings.facts import Event, Fact, Measure, Status
-from briefings.reply import Line, Reply, Section, line, problem, u
+from briefings.reply import Line, Reply, Section, line, problem, untrusted
 from briefings.snapshot import Snapshot, fact_order
 from briefings.vocabulary import measure_label
 from briefings.when import When
@@ -82,7 +82,7 @@ def entry_line(snapshot: Snapshot, key: str, fact: Event | Measure) -> Line:
     elif fact.when.part:
         time = f"({fact.when.part.value}) "
     kind = f"{measure_label(snapshot.situation, fact.type)}: " if isinstance(fact, Measure) else ""
-    return line(time + kind, u(fact.text), *cite(snapshot, fact, None, key))
+    return line(time + kind, untrusted(fact.text), *cite(snapshot, fact, None, key))
 
 
 def heading(when: When) -> str:

@@ -14,7 +14,7 @@ from briefings.answers.sanity import claim_warnings, series_warnings
 from briefings.categories import categories, category, parts_of
 from briefings.facts import Claim, Fact, Place, Qualifier, Source, SourceKind, Toll
 from briefings.names import UnknownName
-from briefings.reply import Line, Part, Reply, Section, line, u
+from briefings.reply import Line, Part, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
 __all__ = ["WORDS", "claim_lines", "figures", "headline", "latest_by_source", "number"]
@@ -72,21 +72,21 @@ def figures(snapshot: Snapshot, toll: Toll, only: Iterable[str] | None = None) -
         texts.append(text)
     if not texts:
         return []
-    return [u(texts[0], strong=True), *(u("; " + t) for t in texts[1:])]
+    return [untrusted(texts[0], strong=True), *(untrusted("; " + t) for t in texts[1:])]
 
 
 def claim_lines(snapshot: Snapshot, key: str, toll: Toll, only: Iterable[str] | None = None) -> list[Line]:
     lines = [
         line(
-            u(sources_text(snapshot, toll.sources), strong=True),
+            untrusted(sources_text(snapshot, toll.sources), strong=True),
             ": ",
             *figures(snapshot, toll, only),
             *cite(snapshot, toll, toll.as_of, key, named=False),
         )
     ]
-    lines += [line("⚠ ", u(text), level=1) for text in claim_warnings(snapshot, toll)]
+    lines += [line("⚠ ", untrusted(text), level=1) for text in claim_warnings(snapshot, toll)]
     if toll.note:
-        lines.append(line(u(toll.note), level=1))
+        lines.append(line(untrusted(toll.note), level=1))
     return lines
 
 
@@ -101,7 +101,7 @@ def scope_lines(snapshot: Snapshot, place: str | None) -> tuple[list[Line], list
     for group, latest in sorted(groups, key=lambda item: rank(snapshot, newest[item[0]]), reverse=True):
         key, toll = newest[group]
         lines += claim_lines(snapshot, key, toll)
-        lines += [line("⚠ ", u(text), level=1) for text in series_warnings(snapshot, group, key)]
+        lines += [line("⚠ ", untrusted(text), level=1) for text in series_warnings(snapshot, group, key)]
         used.append(toll)
         older: dict[str, list[str]] = {}
         for name, (other, _) in latest.items():
@@ -144,9 +144,9 @@ def disagreement(snapshot: Snapshot, place: str | None) -> list[Line]:
             lines.append(
                 line(
                     "Sources differ on ",
-                    u(label(snapshot, name)),
+                    untrusted(label(snapshot, name)),
                     f": {ends[0].text} to {ends[1].text} (",
-                    u(who),
+                    untrusted(who),
                     f") · {spread(found)}",
                 )
             )
@@ -167,14 +167,16 @@ def toll_claims(snapshot: Snapshot) -> list[Line]:
         if not (claim.topic and claim.topic.lower() == "toll"):
             continue
         who = snapshot.name_of(claim.actor) if claim.actor else "Unattributed"
-        lines.append(line(u(who, strong=True), ": ", u(claim.text), *cite(snapshot, claim, claim.when, key)))
+        lines.append(
+            line(untrusted(who, strong=True), ": ", untrusted(claim.text), *cite(snapshot, claim, claim.when, key))
+        )
         later = [(k, t) for k, t in official if t.as_of.day >= claim.when.day]
         if later:
             k, t = max(later, key=lambda e: rank(snapshot, e))
             lines.append(
                 line(
                     "Superseded: an official figure has since been given — ",
-                    u(sources_text(snapshot, t.sources)),
+                    untrusted(sources_text(snapshot, t.sources)),
                     ": ",
                     *figures(snapshot, t),
                     f" ({as_of_text(t.as_of)}) [{k}].",
@@ -222,10 +224,10 @@ def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
     target, intro = place_key, []
     if not inside(place_key):
         outer = next((a for a in tree.ancestors(place_key) if inside(a)), None)
-        intro.append(line("No toll has been reported for ", u(place.name), " specifically."))
+        intro.append(line("No toll has been reported for ", untrusted(place.name), " specifically."))
         if outer:
             target = outer
-            intro.append(line("Figures for ", u(snapshot.name_of(outer)), ", which contains it:"))
+            intro.append(line("Figures for ", untrusted(snapshot.name_of(outer)), ", which contains it:"))
     sections: list[Section] = []
     used: list[Fact] = []
     if inside(target):
@@ -246,7 +248,7 @@ def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
                     [
                         line(
                             "No figure for ",
-                            u(name),
+                            untrusted(name),
                             " as a whole: below, each source's figures for places inside it, "
                             "never added to another source's or to a place's own.",
                         )

@@ -9,7 +9,7 @@ from briefings.answers.figures import label as category_label
 from briefings.answers.latest import latest_tolls, rank, series_of
 from briefings.answers.toll import number
 from briefings.facts import Toll
-from briefings.reply import Line, Span, b, line, u
+from briefings.reply import Line, Span, line, strong, untrusted
 from briefings.snapshot import Snapshot
 
 CATEGORIES_SHOWN = 2
@@ -52,11 +52,11 @@ def toll_line(snapshot: Snapshot, item: Item) -> Line:
     reports = f" · {len(item.keys)} reports" if len(item.keys) > 1 else ""
     key = Span(f" [{item.key}]")
     if kept and not moves:
-        return line(b(label), ": ", u(kept[0]), " — back-filled", reports, key)
+        return line(strong(label), ": ", untrusted(kept[0]), " — back-filled", reports, key)
     first = "" if any(" → " in m for m in moves) else " · first from this source"
     when = f" · as of {newest.as_of.human(with_year=False)}"
     late = " · back-filled (recorded late)" if item.heading == LATE else ""
-    return line(b(label), ": ", u("; ".join(moves[:CATEGORIES_SHOWN])), when, first, reports, late, key)
+    return line(strong(label), ": ", untrusted("; ".join(moves[:CATEGORIES_SHOWN])), when, first, reports, late, key)
 
 
 def _figure(toll: Toll, value: int | str) -> str:

@@ -11,10 +11,10 @@ from briefings.answers.common import local_time
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
 from briefings.commands.unexpected import unexpected
-from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
+from briefings.reply import Line, Outcome, Reply, Section, line, problem, strong, untrusted
 
 if TYPE_CHECKING:  # schedules and subscriptions are loaded by the first /digest, not by every command
-    from briefings.digests.schedule import Schedule
+    from briefings.schedules import Schedule
     from briefings.store.digests import DigestStore
 
 USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | preview"
@@ -22,7 +22,7 @@ USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | prev
 
 def parse_schedule(words: list[str], options: dict[str, str], default_zone: ZoneInfo) -> Schedule:
     """Words in any order — a time, days, a timezone (`08:00 mon-fri Europe/London`) — or time=, days=, tz=."""
-    from briefings.digests.schedule import (
+    from briefings.schedules import (
         ALL_DAYS,
         DAY_EXAMPLES,
         TIME_EXAMPLES,
@@ -95,7 +95,7 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
                     [
                         line(
                             "This channel will get the ",
-                            u(situation.title, strong=True),
+                            untrusted(situation.title, strong=True),
                             f" digest at {schedule.describe()}.",
                         ),
                         next_line(upcoming, schedule.zone),
@@ -144,13 +144,13 @@ async def _list(ctx: Context, digests: DigestStore) -> Reply:
     titles = {s.slug: s.title for s in await ctx.store.situations()}
     for subscription in subscriptions:
         schedule = subscription.schedule
-        title = u(titles.get(subscription.slug, subscription.slug))
+        title = untrusted(titles.get(subscription.slug, subscription.slug))
         if subscription.active:
             upcoming = schedule.next_after(ctx.now)
-            lines.append(line(b(schedule.describe()), " — ", title))
+            lines.append(line(strong(schedule.describe()), " — ", title))
             lines.append(next_line(upcoming, schedule.zone).indented())
         elif subscription.suspended_reason != "unsubscribed":
-            lines.append(line(b(schedule.describe()), " — ", title, " — suspended"))
+            lines.append(line(strong(schedule.describe()), " — ", title, " — suspended"))
             lines.append(line(f"Posting failed: {subscription.suspended_reason}. Subscribe again once fixed.", level=1))
     if not lines:
         lines.append(line("No digest in this channel yet. Moderators: /digest subscribe [HH:MM] [timezone] [days]"))

@@ -6,11 +6,11 @@ from enum import StrEnum
 
 from briefings.commands.registry import Command
 from briefings.examples import filled
+from briefings.fact_options import DEFAULTS, REQUIRED, SPECS
 from briefings.facts import ActorKind, PlaceKind, Qualifier, SourceKind, Stance, Status
-from briefings.reply import Line, Outcome, Reply, Section, b, line, u
+from briefings.reply import Line, Outcome, Reply, Section, line, strong, untrusted
 from briefings.snapshot import Snapshot
 from briefings.synonyms import CHAT_ALIASES
-from briefings.updates import DEFAULTS, REQUIRED, SPECS
 from briefings.vocabulary import measure_kinds
 
 KINDS = ("event", "reaction", "measure", "claim", "source", "place", "actor")
@@ -64,7 +64,7 @@ def kind_lines(kind: str, snapshot: Snapshot) -> list[Line]:
     required = [o for o in REQUIRED[kind] if o in spec]
     optional = [o for o in spec if o not in REQUIRED[kind]]
     defaults = DEFAULTS.get(kind, {})
-    lines = [line(b(f"/add {kind}"), " ", " ".join(f"{o}={value_of(kind, o, snapshot)}" for o in required))]
+    lines = [line(strong(f"/add {kind}"), " ", " ".join(f"{o}={value_of(kind, o, snapshot)}" for o in required))]
     if optional:
         shown = [
             f"{o}={value_of(kind, o, snapshot)}" + (f" (default {defaults[o]})" if o in defaults else "")
@@ -88,6 +88,6 @@ def add_help(found: Command, kind: str, snapshot: Snapshot) -> Reply:
         sections.append(Section(None, kind_lines(name, snapshot)))
     examples = [e for e in filled(found.examples, snapshot) if not kind or e.startswith(f"/add {kind} ")]
     if examples:
-        sections.append(Section(None, [line("Example: ", u(example)) for example in examples]))
+        sections.append(Section(None, [line("Example: ", untrusted(example)) for example in examples]))
     footer = line("Facts name sources, places and actors by any name or alias. For moderators only.")
     return Reply(f"/add {kind}".strip(), sections, footer)

@@ -29,8 +29,9 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Literal
 
-from briefings import paging, questions
+from briefings import paging
 from briefings.access import Caller, Moderators
+from briefings.commands import questions
 from briefings.commands.parse import ParseError, Request, parse
 from briefings.commands.registry import COMMANDS, Command
 from briefings.reply import Reply

@@ -15,7 +15,7 @@ async def propose_from_address(ctx: Context, request: Request, address: str) -> 
     article = await fetch_article(address)
     if isinstance(article, Refusal):
         reply = problem(f"Nothing proposed — {article.reason}", f"Usage: {PROPOSE_USAGE}")
-        reply.field = "url"
+        reply.at_fault = "url"
         return reply
     return await propose_text(
         ctx, request, article.text, url=article.url, title=article.title, published=article.published

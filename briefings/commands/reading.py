@@ -11,7 +11,7 @@ from briefings.commands.registry import COMMANDS, Context, command
 from briefings.commands.unexpected import unexpected
 from briefings.examples import filled
 from briefings.names import NameIndex
-from briefings.reply import Line, Outcome, Reply, Section, b, line, problem, u
+from briefings.reply import Line, Outcome, Reply, Section, line, problem, strong, untrusted
 from briefings.store import NotFound
 
 
@@ -92,7 +92,7 @@ async def situations_command(ctx: Context, request: Request) -> Reply:
     lines: list[Line] = []
     for situation in await ctx.store.situations():
         current = " ← this channel" if situation.slug == ctx.slug else ""
-        lines.append(line(b(situation.slug), " — ", u(situation.title), f"{current}"))
+        lines.append(line(strong(situation.slug), " — ", untrusted(situation.title), f"{current}"))
     return Reply("Situations", [Section(None, lines)], line("Moderators switch with /situation use SLUG"))
 
 
@@ -116,7 +116,7 @@ async def situation_command(ctx: Context, request: Request) -> Reply:
     await ctx.store.set_channel_situation(ctx.caller.channel, slug, ctx.caller.ident)
     return Reply(
         "Situation switched",
-        [Section(None, [line("This channel now follows ", u(situation.title, True), f" ({slug}).")])],
+        [Section(None, [line("This channel now follows ", untrusted(situation.title, True), f" ({slug}).")])],
     )
 
 
@@ -133,15 +133,15 @@ async def help_command(ctx: Context, request: Request) -> Reply:
         if name == "add":
             return option_help.add_help(found, sub.strip(), await ctx.snapshot())
         lines = [line(found.summary), line("Usage: ", found.usage)]
-        lines += [line("Example: ", u(example)) for example in filled(found.examples, await ctx.snapshot())]
+        lines += [line("Example: ", untrusted(example)) for example in filled(found.examples, await ctx.snapshot())]
         if found.moderators_only:
             lines.append(line("For moderators only."))
         return Reply(f"/{found.name}", [Section(None, lines)])
     public = [c for c in COMMANDS.values() if not c.moderators_only]
-    sections = [Section("Ask", [line(b(_short(c.usage)), " — ", c.summary) for c in public])]
+    sections = [Section("Ask", [line(strong(_short(c.usage)), " — ", c.summary) for c in public])]
     if ctx.is_moderator:
         moderated = [c for c in COMMANDS.values() if c.moderators_only]
-        sections.append(Section("Moderators", [line(b(_short(c.usage)), " — ", c.summary) for c in moderated]))
+        sections.append(Section("Moderators", [line(strong(_short(c.usage)), " — ", c.summary) for c in moderated]))
     return Reply(
         "Commands", sections, line("Place and actor names may be spelled any common way. /help COMMAND for more.")
     )

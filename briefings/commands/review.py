@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from briefings.commands.parse import Request
 from briefings.commands.registry import COMMANDS, Context, command
 from briefings.commands.review_cards import ALIASES, card, editable, evidence_note, waiting_words
-from briefings.reply import Reply, Section, line, problem, u
+from briefings.reply import Reply, Section, line, problem, untrusted
 from briefings.snapshot import Snapshot
 from briefings.when import When
 
@@ -69,14 +69,14 @@ async def propose_text(
         published = _published(request.options.get("published"), published or ctx.now)
     except ValueError as exc:
         reply = problem(f"Nothing proposed — published: {exc}", f"Usage: {PROPOSE_USAGE}")
-        reply.field = "published"
+        reply.at_fault = "published"
         return reply
     source = None
     if request.options.get("source"):
         source = snapshot.sources.find(request.options["source"])
         if source is None:
             reply = problem(f"Nothing proposed — source: unknown source '{request.options['source']}'.")
-            reply.field = "source"
+            reply.at_fault = "source"
             return reply
     from briefings.ingest import propose
     from briefings.store.proposals import PENDING, ProposalQueue, Queued
@@ -148,7 +148,7 @@ async def _edit(ctx: Context, item: Queued) -> Reply:
     text = typed(f"/review accept {item.id}", values)
     lines = [
         line("Change what you need and send:"),
-        line(u(text)),
+        line(untrusted(text)),
         line('An option left empty (place="") is left out. The article and sentence are kept in the note.'),
     ]
     return Reply(f"Edit proposal #{item.id}", [Section(None, lines)])
@@ -191,5 +191,5 @@ async def _accept(ctx: Context, request: Request, queue: ProposalQueue, item: Qu
         return reply
     await queue.move(item.id, TAKING, ACCEPTED, _who(ctx), ctx.now, ",".join(reply.written))
     shown = typed(verb, {k: v for k, v in options.items() if k != "note"})
-    reply.sections.insert(0, Section(None, [line(f"Accepted proposal #{item.id}: ", u(shown))]))
+    reply.sections.insert(0, Section(None, [line(f"Accepted proposal #{item.id}: ", untrusted(shown))]))
     return reply

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from briefings.reply import Action, Line, Part, Reply, Section, line, u
+from briefings.reply import Action, Line, Part, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
 if TYPE_CHECKING:  # the queue and article reading load with the first review, not with every command
@@ -49,23 +49,25 @@ def card(item: Queued, snapshot: Snapshot) -> Section:
     p = item.proposal
     heading = f"#{item.id} {p.kind}" + (f" (updates {p.updates})" if p.updates else "")
     lines: list[Line] = [
-        line(u(p.command(snapshot))),
-        line("Evidence: ", u(short(p.evidence, EVIDENCE_CHARS)), level=1),
+        line(untrusted(p.command(snapshot))),
+        line("Evidence: ", untrusted(short(p.evidence, EVIDENCE_CHARS)), level=1),
     ]
-    article = [u(part) for part in (item.title, item.url) if part]
+    article = [untrusted(part) for part in (item.title, item.url) if part]
     if article:
         lines.append(line("Article: ", *_joined(article), level=1))
     lines.append(line(f"Published {item.published.date().isoformat()} · proposal #{item.id}", level=1))
     for what, words in p.unknown.items():
-        lines.append(line(f"Unknown {what}: ", u(words), level=1))
+        lines.append(line(f"Unknown {what}: ", untrusted(words), level=1))
     if item.status == PENDING:
         return Section(heading, lines, actions(item.id))
     if item.status == TAKING:
-        lines.append(line("Being accepted by ", u(item.decided_by or "a moderator"), " just now"))
+        lines.append(line("Being accepted by ", untrusted(item.decided_by or "a moderator"), " just now"))
     else:
         when = f" at {item.decided_at:%Y-%m-%d %H:%M} UTC" if item.decided_at else ""
         written = f": recorded {item.written.replace(',', ', ')}" if item.written else ""
-        lines.append(line(f"{item.status.capitalize()} by ", u(item.decided_by or "a moderator"), when + written))
+        lines.append(
+            line(f"{item.status.capitalize()} by ", untrusted(item.decided_by or "a moderator"), when + written)
+        )
     return Section(heading, lines)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
-from briefings.reply import Reply, Section, line, problem, u
+from briefings.reply import Reply, Section, line, problem, untrusted
 from briefings.store.web_access import read_access, share
 
 USAGE = "/weblink [public|secret|off]"
@@ -28,7 +28,7 @@ async def weblink_command(ctx: Context, request: Request) -> Reply:
     if len(request.words) > 1 or request.options or (request.words and request.words[0].lower() not in MODES):
         return problem(f"Usage: {USAGE}", "public: anyone; secret: a new secret link; off: nobody outside chat.")
     situation = await ctx.store.situation(ctx.slug)
-    title = u(situation.title, True)
+    title = untrusted(situation.title, True)
     if not request.words:
         access = await read_access(ctx.store, ctx.slug)
         if access.public:

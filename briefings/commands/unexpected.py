@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from briefings.commands.parse import Request
-from briefings.reply import Reply, line, problem, u
+from briefings.reply import Reply, line, problem, untrusted
 
 SHOWN = 80
 """Characters of the extra words quoted back."""
@@ -23,13 +23,13 @@ def unexpected(request: Request, usage: str, *, words: int = 0, options: Collect
     if extra_words:
         text = " ".join(extra_words)
         text = text if len(text) <= SHOWN else text[: SHOWN - 1] + "…"
-        details.append(line("Not understood: ", u(text)))
+        details.append(line("Not understood: ", untrusted(text)))
     if extra_options:
-        details.append(line("Options it does not take: ", u(", ".join(f"{key}=" for key in extra_options))))
+        details.append(line("Options it does not take: ", untrusted(", ".join(f"{key}=" for key in extra_options))))
     if extra_words:
         title = f"/{request.name} does not take these words."
     else:
         title = f"/{request.name} takes no {', '.join(f'{key}=' for key in extra_options)} option."
     reply = problem(title, *details, line("Usage: ", usage))
-    reply.field = extra_options[0] if extra_options else None
+    reply.at_fault = extra_options[0] if extra_options else None
     return reply

@@ -10,11 +10,11 @@ from briefings.answers.toll import latest_by_source, number
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
 from briefings.commands.unexpected import unexpected
+from briefings.fact_options import SPECS, Env, InputError, new_fact, revised_fact
 from briefings.facts import Actor, Fact, Place, Source, Status, Toll
-from briefings.reply import Line, Outcome, Reply, Section, line, problem, u
+from briefings.reply import Line, Outcome, Reply, Section, line, problem, untrusted
+from briefings.revisions import Change, Revision
 from briefings.snapshot import Snapshot
-from briefings.store import Change, Revision
-from briefings.updates import SPECS, Env, InputError, new_fact, revised_fact
 from briefings.when import When
 
 ADDABLE = ("event", "reaction", "measure", "claim", "source", "place", "actor", "toll")
@@ -28,7 +28,7 @@ UPDATE_USAGE = (
 def rejected(error: InputError, usage: str) -> Reply:
     field = f"{error.option}: " if error.option else ""
     reply = problem(f"Not recorded — {field}{error.message}", "Nothing was changed.", f"Usage: {usage}")
-    reply.field = error.option or None
+    reply.at_fault = error.option or None
     return reply
 
 
@@ -139,7 +139,7 @@ async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Repl
                 "Nothing was changed. If the figure is right, repeat with confirm=yes; "
                 "to fix an earlier figure, use /correct ID.",
             )
-            reply.field = lower[0].split("=", 1)[0]
+            reply.at_fault = lower[0].split("=", 1)[0]
             return reply
     written = await ctx.store.write(ctx.slug, [Change(fact)], ctx.caller.ident, author_name=ctx.caller.name)
     return await recorded(ctx, request, f"Recorded {written[0].key} ({kind})", snapshot, written)
@@ -225,7 +225,7 @@ async def correct_command(ctx: Context, request: Request) -> Reply:
         ctx.caller.ident,
         author_name=ctx.caller.name,
     )
-    return await recorded(ctx, request, f"Corrected {key}", snapshot, written, [line(u(text)) for text in diff])
+    return await recorded(ctx, request, f"Corrected {key}", snapshot, written, [line(untrusted(text)) for text in diff])
 
 
 @command(

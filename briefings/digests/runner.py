@@ -26,8 +26,8 @@ from briefings.answers.cards import fact_lines
 from briefings.answers.common import local_time
 from briefings.digests.fanout import ChannelPool, PostedRecorder
 from briefings.digests.posting import Poster, PostError
-from briefings.digests.schedule import Schedule
 from briefings.reply import Line, Reply, Section, line
+from briefings.schedules import Schedule
 from briefings.service import Briefings
 from briefings.store.digests import (
     CLAIMED,

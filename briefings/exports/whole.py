@@ -6,7 +6,8 @@ import json
 from datetime import UTC, datetime
 from typing import Any
 
-from briefings.store.store import Store, encode
+from briefings.revisions import encode
+from briefings.store.store import Store
 
 
 async def situation_json(store: Store, slug: str, authors: bool = True) -> dict[str, Any]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.answers.common import footer
 from briefings.facts import Actor, Place, Source, Sourced
-from briefings.reply import Line, Outcome, Reply, Section, b, line, u
+from briefings.reply import Line, Outcome, Reply, Section, line, strong, untrusted
 from briefings.search.index import Hit, index_of
 from briefings.search.lines import fact_line
 from briefings.search.query import Query, read
@@ -41,7 +41,7 @@ def search(snapshot: Snapshot, text: str, yes_no: bool = False, skip: frozenset[
     if not query.topic:
         return None
     full, partial = matching(snapshot, query) if query.terms else ([], [])
-    reading = line("Read as ", b("a search of everything recorded"), " for ", u(_quoted(query.topic)), ".")
+    reading = line("Read as ", strong("a search of everything recorded"), " for ", untrusted(_quoted(query.topic)), ".")
     corrected = [f"{w} → {t}" for w, t in query.known.items() if not t.startswith(w[:3])]
     sections = [Section(None, [reading])]
     title = f"Recorded about {query.text} — {snapshot.situation.title}"
@@ -54,7 +54,7 @@ def search(snapshot: Snapshot, text: str, yes_no: bool = False, skip: frozenset[
         return None  # not a yes/no question and no fact about all its words: `not_understood` says so
     missing = query.unknown or query.topic
     nothing = "Nothing recorded about " if query.unknown else "No recorded fact is about all of "
-    sections.append(Section(None, [line(nothing, u(_quoted(missing)), " in this situation.")]))
+    sections.append(Section(None, [line(nothing, untrusted(_quoted(missing)), " in this situation.")]))
     nearest = full or partial
     if nearest:
         sections.append(

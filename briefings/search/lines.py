@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.answers.common import cite, when_of
 from briefings.facts import Actor, Claim, Event, Fact, Measure, Place, Reaction, Source, Sourced, Toll
-from briefings.reply import Line, Part, line, u
+from briefings.reply import Line, Part, line, untrusted
 from briefings.snapshot import Snapshot
 from briefings.vocabulary import measure_kinds
 
@@ -17,10 +17,15 @@ def fact_line(snapshot: Snapshot, key: str, fact: Fact) -> Line:
         return line(f"{KIND_NAMES.get(fact.kind, fact.kind)}: ", *_said(snapshot, fact), *_cite(snapshot, key, fact))
     if isinstance(fact, Actor | Source):
         about = f" — {fact.description}" if fact.description else ""
-        return line(f"{fact.kind.capitalize()}: ", u(fact.name, strong=True), u(about), f" ({fact.type}) [{key}]")
+        return line(
+            f"{fact.kind.capitalize()}: ",
+            untrusted(fact.name, strong=True),
+            untrusted(about),
+            f" ({fact.type}) [{key}]",
+        )
     if isinstance(fact, Place):
-        return line("Place: ", u(fact.name, strong=True), f" ({fact.type}) [{key}]")
-    return line(u(fact.label()), f" [{key}]")
+        return line("Place: ", untrusted(fact.name, strong=True), f" ({fact.type}) [{key}]")
+    return line(untrusted(fact.label()), f" [{key}]")
 
 
 def _cite(snapshot: Snapshot, key: str, fact: Sourced) -> list[Part]:
@@ -30,16 +35,16 @@ def _cite(snapshot: Snapshot, key: str, fact: Sourced) -> list[Part]:
 def _said(snapshot: Snapshot, fact: Sourced) -> list[Part]:
     if isinstance(fact, Toll):
         where = f" in {snapshot.name_of(fact.place)}" if fact.place else " (whole situation)"
-        return [u(fact.label()), u(where)]
+        return [untrusted(fact.label()), untrusted(where)]
     if isinstance(fact, Reaction):
-        return [u(snapshot.name_of(fact.actor), strong=True), ": ", u(fact.label())]
+        return [untrusted(snapshot.name_of(fact.actor), strong=True), ": ", untrusted(fact.label())]
     if isinstance(fact, Claim):
         who = snapshot.name_of(fact.actor) if fact.actor else "Unattributed"
-        return [u(who, strong=True), " asserts: ", u(fact.text)]
+        return [untrusted(who, strong=True), " asserts: ", untrusted(fact.text)]
     if isinstance(fact, Measure):
         kind = measure_kinds(snapshot.situation).get(str(fact.type), str(fact.type))
-        by: list[Part] = [" — by ", u(snapshot.name_of(fact.by))] if fact.by else []
-        return [f"({kind}) ", u(fact.text), *by]
+        by: list[Part] = [" — by ", untrusted(snapshot.name_of(fact.by))] if fact.by else []
+        return [f"({kind}) ", untrusted(fact.text), *by]
     if isinstance(fact, Event):
-        return [u(fact.text)]
-    return [u(fact.label())]
+        return [untrusted(fact.text)]
+    return [untrusted(fact.label())]

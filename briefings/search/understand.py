@@ -7,11 +7,11 @@ import re
 from dataclasses import dataclass, replace
 from datetime import datetime
 
-from briefings import questions
 from briefings.answers.common import unknown_name
+from briefings.commands import questions
 from briefings.commands.parse import Request
 from briefings.names import normalize
-from briefings.reply import Reply, Section, line, u
+from briefings.reply import Reply, Section, line, untrusted
 from briefings.search import answer, whois
 from briefings.search.index import index_of
 from briefings.search.terms import STOP, term, word_set
@@ -128,9 +128,9 @@ def _unknown(what: str, name: str, reading: str, snapshot: Snapshot) -> Reply:
     reply = unknown_name(what, name, index.suggest(name), index.names())
     note = line(
         "Read as ",
-        u(reading, strong=True),
+        untrusted(reading, strong=True),
         " — ",
-        u(f"“{name}”"),
+        untrusted(f"“{name}”"),
         f" is not a{'n' if what[0] in 'aeiou' else ''} {what} I know here.",
     )
     return replace(reply, sections=[Section(None, [note]), *reply.sections])

@@ -8,7 +8,7 @@ import re
 from briefings.answers.common import footer
 from briefings.facts import Actor, Claim, Fact, Place, Reaction, Source
 from briefings.names import normalize
-from briefings.reply import Line, Reply, Section, b, line, u
+from briefings.reply import Line, Reply, Section, line, strong, untrusted
 from briefings.search.answer import SHOWN, named
 from briefings.search.index import index_of
 from briefings.search.lines import fact_line
@@ -38,7 +38,17 @@ def entities(snapshot: Snapshot, text: str, close: bool = True) -> list[str]:
 def answer(snapshot: Snapshot, text: str, keys: list[str]) -> Reply:
     """What is recorded about each of `keys` (saying so when `text` names more than one)."""
     names = [snapshot.name_of(k) for k in keys]
-    head = [line("Read as ", b("who is"), " ", u(f"“{text}”"), ": what is recorded about ", u(", ".join(names)), ".")]
+    head = [
+        line(
+            "Read as ",
+            strong("who is"),
+            " ",
+            untrusted(f"“{text}”"),
+            ": what is recorded about ",
+            untrusted(", ".join(names)),
+            ".",
+        )
+    ]
     if len(keys) > 1:
         head.append(line(f"“{text}” names {len(keys)} entries in this situation; all are shown."))
     sections = [Section(None, head)]
@@ -79,7 +89,7 @@ def _about(snapshot: Snapshot, key: str) -> tuple[list[Section], list[Fact]]:
             sections.append(Section(heading, lines))
             used += [snapshot.facts[k] for k in keys[:SHOWN]]
     if len(sections) == 1:
-        sections[0].lines.append(line("Nothing else is recorded about ", u(entity.name), " yet."))
+        sections[0].lines.append(line("Nothing else is recorded about ", untrusted(entity.name), " yet."))
     return sections, used
 
 
@@ -88,5 +98,13 @@ def _same_name(snapshot: Snapshot, entity: Actor | Source | Place) -> list[Line]
     other = snapshot.sources if isinstance(entity, Actor) else snapshot.actors if isinstance(entity, Source) else None
     twin = other.exact(entity.name) if other else None
     if twin and twin in snapshot.facts:
-        return [line("Also recorded as ", u(snapshot.facts[twin].kind), " ", u(snapshot.name_of(twin)), f" [{twin}].")]
+        return [
+            line(
+                "Also recorded as ",
+                untrusted(snapshot.facts[twin].kind),
+                " ",
+                untrusted(snapshot.name_of(twin)),
+                f" [{twin}].",
+            )
+        ]
     return []

@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 
 from sqlalchemy import and_, bindparam, func, insert, or_, select, tuple_, update
 
-from briefings.digests.schedule import Schedule, days_text, parse_days, parse_time, parse_zone
+from briefings.clock import now
+from briefings.schedules import Schedule, days_text, parse_days, parse_time, parse_zone
 from briefings.store.schema import runs, situations, subscriptions
-from briefings.store.store import Store, now
+from briefings.store.store import Store
 from briefings.store.upsert import dialect_insert
 
 CLAIMED, POSTED, RETRY, FAILED, SKIPPED, PENDING = "claimed", "posted", "retry", "failed", "skipped", "pending"

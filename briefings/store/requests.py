@@ -16,8 +16,9 @@ from typing import Any
 
 from sqlalchemy import delete, select, update
 
+from briefings.clock import now
 from briefings.store.schema import requests
-from briefings.store.store import Store, now
+from briefings.store.store import Store
 from briefings.store.upsert import dialect_insert
 
 KEEP = timedelta(hours=1)

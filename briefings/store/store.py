@@ -6,14 +6,16 @@ import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, String, bindparam, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from briefings.facts import FACT_KINDS, KIND_BY_PREFIX, Fact, Situation
+from briefings.clock import now
+from briefings.facts import KIND_BY_PREFIX, Situation
+from briefings.revisions import Change, Revision, decode, encode
 from briefings.snapshot import Snapshot
 from briefings.store.database import WRITE, create_engine, migrate
 from briefings.store.quick import QuickReader, Unavailable
@@ -29,33 +31,6 @@ class NotFound(LookupError):
 
 
 @dataclass(frozen=True)
-class Revision:
-    key: str
-    number: int
-    at: datetime
-    author: str
-    action: str
-    reason: str | None
-    batch: str
-    fact: Fact
-    author_name: str | None = None
-    undoes: str | None = None
-    """For an undo: the batch (one command's revisions) it takes back."""
-
-
-@dataclass(frozen=True)
-class Change:
-    """One revision to write: a new fact (`key` None: the next free id; or `new` with a chosen id)
-    or a new state of an existing one."""
-
-    fact: Fact
-    key: str | None = None
-    action: str = "create"
-    reason: str | None = None
-    new: bool = False
-
-
-@dataclass(frozen=True)
 class Stamp:
     """What every revision written by one command shares."""
 
@@ -64,18 +39,6 @@ class Stamp:
     author_name: str | None
     batch: str
     undoes: str | None
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
-
-
-def decode(kind: str, data: dict[str, Any]) -> Fact:
-    return FACT_KINDS[kind].model_validate(data)
-
-
-def encode(fact: Fact) -> dict[str, Any]:
-    return fact.model_dump(mode="json", exclude_none=True)
 
 
 LOCATE = select(situations.c.slug, situations.c.version).where(

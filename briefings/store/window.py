@@ -8,8 +8,9 @@ from datetime import datetime
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased
 
+from briefings.revisions import Revision
 from briefings.store.schema import facts, revisions, situations
-from briefings.store.store import Revision, Store
+from briefings.store.store import Store
 
 
 async def around(store: Store, slug: str, keys: Collection[str], since: datetime) -> dict[str, list[Revision]]:

@@ -15,7 +15,7 @@ from briefings.answers.timeline import DayError, items, parse_day
 from briefings.commands.parse import Request
 from briefings.examples import filled
 from briefings.names import NameIndex, normalize
-from briefings.reply import Outcome, Reply, Section, line, u
+from briefings.reply import Outcome, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
 
@@ -256,9 +256,9 @@ def not_understood(text: str, snapshot: Snapshot) -> Reply:
             "I can answer questions about the toll, who said what, what happened when, the places, the sources "
             "and what changed — but I couldn't tell which one you mean."
         ),
-        line("Try one of: ", *[part for s in dict.fromkeys(suggestions) for part in (u(s, strong=True), " ")]),
+        line("Try one of: ", *[part for s in dict.fromkeys(suggestions) for part in (untrusted(s, strong=True), " ")]),
     ]
     examples = filled(QUESTION_EXAMPLES, snapshot)
     if examples:
-        lines.append(line("For example: ", u(", ".join(f"“{e}”" for e in examples))))
+        lines.append(line("For example: ", untrusted(", ".join(f"“{e}”" for e in examples))))
     return Reply("I couldn't tell what you are asking.", [Section(None, lines)], outcome=Outcome.invalid)
