@@ -1,0 +1,142 @@
+"""The core's layers point down only: a module may import its own layer and the layers below it, never one above
+(imports inside functions and for type checking count too). Every module of `briefings/` and `bot/` has a layer."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (
+        "value types",
+        (
+            "briefings",
+            "briefings.access",
+            "briefings.clock",
+            "briefings.control_chars",
+            "briefings.field_errors",
+            "briefings.names",
+            "briefings.render_text",
+            "briefings.reply",
+            "briefings.schedules",
+            "briefings.settings",
+            "briefings.synonyms",
+            "briefings.throttle",
+            "briefings.untrusted",
+            "briefings.values",
+            "briefings.when",
+            "briefings.yaml_text",
+        ),
+    ),
+    (
+        "fact model and snapshot",
+        (
+            "briefings.categories",
+            "briefings.examples",
+            "briefings.fact_options",
+            "briefings.facts",
+            "briefings.grammar",
+            "briefings.ingest.model",
+            "briefings.loader",
+            "briefings.merge",
+            "briefings.option_parsers",
+            "briefings.revisions",
+            "briefings.snapshot",
+            "briefings.vocabulary",
+        ),
+    ),
+    ("store", ("briefings.store",)),
+    ("answers", ("briefings.answers", "briefings.exports", "briefings.ingest", "briefings.search")),
+    ("digest composer", ("briefings.digests",)),
+    (
+        "commands",
+        (
+            "briefings.answered",
+            "briefings.commands",
+            "briefings.paging",
+            "briefings.replays",
+            "briefings.search.understand",
+        ),
+    ),
+    ("service", ("briefings.service",)),
+    ("adapters, command line and clock", ("bot",)),
+)
+"""Lowest first. A module belongs to its longest listed prefix (a package's name covers its modules)."""
+
+KNOWN: set[tuple[str, str]] = {
+    ("briefings.digests.runner", "briefings.service"),  # the runner is being given what it needs from below
+}
+"""Upward imports still being removed: this set only shrinks."""
+
+
+def layer_of(module: str) -> int:
+    best: tuple[int, int] | None = None
+    for number, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and (best is None or len(prefix) > best[0]):
+                best = (len(prefix), number)
+    assert best is not None, f"{module} has no layer: add it to LAYERS"
+    return best[1]
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for package in ("briefings", "bot"):
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" not in path.parts:
+                found[module_name(path)] = path
+    return found
+
+
+def imported(path: Path, names: set[str]) -> set[str]:
+    """The project's modules that `path` imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in names else node.module for a in node.names}
+    return {name for name in found if name.split(".")[0] in ("briefings", "bot")}
+
+
+def upward_imports() -> set[tuple[str, str]]:
+    every = modules()
+    return {
+        (module, target)
+        for module, path in every.items()
+        for target in imported(path, set(every))
+        if layer_of(target) > layer_of(module)
+    }
+
+
+def test_every_module_has_a_layer() -> None:
+    for module in modules():
+        layer_of(module)
+
+
+def test_imports_point_down_only() -> None:
+    wrong = upward_imports() - KNOWN
+    described = sorted(
+        f"{module} ({LAYERS[layer_of(module)][0]}) imports {target} ({LAYERS[layer_of(target)][0]})"
+        for module, target in wrong
+    )
+    assert not described, "\n".join(described)
+
+
+def test_the_known_upward_imports_are_still_there() -> None:
+    """Once one is gone it leaves the list, so the list only shrinks."""
+    assert KNOWN <= upward_imports(), KNOWN - upward_imports()
+
+
+def test_an_upward_import_inside_a_function_is_found(tmp_path: Path) -> None:
+    source = tmp_path / "probe.py"
+    source.write_text("def later():\n    from briefings.service import Briefings\n    import bot.cli\n")
+    assert imported(source, set(modules())) == {"briefings.service", "bot.cli"}
+    assert layer_of("briefings.service") > layer_of("briefings.store.store") > layer_of("briefings.snapshot")
