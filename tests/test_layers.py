@@ -12,7 +12,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
     (
         "value types",
         (
-            "briefings",
             "briefings.access",
             "briefings.clock",
             "briefings.control_chars",
@@ -58,12 +57,14 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "briefings.paging",
             "briefings.replays",
             "briefings.search.understand",
+            "briefings.suggest",
         ),
     ),
-    ("service", ("briefings.service",)),
+    ("service", ("briefings.reviewing", "briefings.service")),
     ("adapters, command line and clock", ("bot",)),
 )
-"""Lowest first. A module belongs to its longest listed prefix (a package's name covers its modules)."""
+"""Lowest first. A module belongs to its longest listed prefix (a package's name covers its modules); the
+`briefings` package itself (its `__init__`) is the only one every layer may import."""
 
 KNOWN: set[tuple[str, str]] = {
     ("briefings.digests.runner", "briefings.service"),  # the runner is being given what it needs from below
@@ -72,6 +73,8 @@ KNOWN: set[tuple[str, str]] = {
 
 
 def layer_of(module: str) -> int:
+    if module == "briefings":
+        return 0
     best: tuple[int, int] | None = None
     for number, (_, prefixes) in enumerate(LAYERS):
         for prefix in prefixes:
@@ -102,7 +105,10 @@ def imported(path: Path, names: set[str]) -> set[str]:
         if isinstance(node, ast.Import):
             found |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found |= {f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in names else node.module for a in node.names}
+            submodules = {f"{node.module}.{alias.name}" for alias in node.names}
+            found |= submodules & names  # `from briefings.answers import toll`: the module toll
+            if submodules - names:  # `from briefings.reply import line`: a name in briefings.reply
+                found.add(node.module)
     return {name for name in found if name.split(".")[0] in ("briefings", "bot")}
 
 
@@ -132,7 +138,8 @@ def test_imports_point_down_only() -> None:
 
 def test_the_known_upward_imports_are_still_there() -> None:
     """Once one is gone it leaves the list, so the list only shrinks."""
-    assert KNOWN <= upward_imports(), KNOWN - upward_imports()
+    still = upward_imports()
+    assert not KNOWN - still, KNOWN - still
 
 
 def test_an_upward_import_inside_a_function_is_found(tmp_path: Path) -> None:
