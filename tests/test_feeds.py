@@ -10,13 +10,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.adapter import PostError
+from bot.testing import MemoryAdapter
 from briefings.access import Caller
+from briefings.feeds.entries import read_feed
 from briefings.feeds.poller import FeedPoller
 from briefings.ingest.fetch_settings import FetchSettings
 from briefings.render_text import render
-from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
+from briefings.store.feeds import FeedStore
 from briefings.store.proposals import ProposalQueue
 from tests.conftest import SEEDS, Ask
 from tests.local_site import LocalSite, Page
@@ -53,27 +56,17 @@ def rss(site: LocalSite, *items: dict[str, str]) -> bytes:
     return f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0">{channel}</rss>'.encode()
 
 
-class Posts:
-    """The moderators' channel: what was posted with which marker (a platform keeps its messages)."""
+def posts_of(briefings: Briefings) -> MemoryAdapter:
+    """The moderators' channel ("console", where the console moderator adds feeds), kept in memory."""
+    return MemoryAdapter(briefings)
 
-    def __init__(self) -> None:
-        self.sent: list[tuple[str, str, Reply]] = []
-        self.failing = 0
 
-    async def post(self, channel: str, reply: Reply, run_key: str) -> str:
-        await asyncio.sleep(0)
-        if self.failing:
-            self.failing -= 1
-            raise ConnectionError("the platform did not answer")
-        self.sent.append((channel, run_key, reply))
-        return f"m{len(self.sent)}"
+def sent(channel: MemoryAdapter) -> list[str]:
+    return [p.text for p in channel.posts]
 
-    async def find_posted(self, channel: str, run_key: str) -> str | None:
-        found = [i for i, (c, key, _) in enumerate(self.sent) if (c, key) == (channel, run_key)]
-        return f"m{found[0] + 1}" if found else None
 
-    def markers(self) -> list[str]:
-        return [key for _, key, _ in self.sent]
+def markers(channel: MemoryAdapter) -> list[str]:
+    return [p.run_key for p in channel.posts]
 
 
 @pytest.fixture
@@ -98,26 +91,26 @@ async def test_a_feeds_entries_are_proposed_and_announced_once(
     assert added.ok and "2 entries now" in said, said
     again, said = await ask(f"/feed add {site.url('/feed.xml')}", moderator)
     assert not again.ok and "already follows" in said
-    posts = Posts()
-    poller = FeedPoller(briefings.store, {"console": posts}, allowed, owner="one")
+    channel = posts_of(briefings)
+    poller = FeedPoller(briefings.store, {"console": channel}, allowed, owner="one")
 
     report = await poller.poll(NOW)
     assert (report.entries, report.announced) == (2, 2), report
     pending = await ProposalQueue(briefings.store).pending(SLUG)
     assert {q.url for q in pending} == {site.url("/story"), site.url("/missing")}
-    texts = {render(reply) for _, _, reply in posts.sent}
+    texts = sent(channel)
     assert any("killed=14" in text and "Searches go on along the coast" in text for text in texts), texts
     assert any("wounded=9" in text and "Clinics overwhelmed" in text for text in texts), texts  # the summary read
-    assert all(channel == "console" for channel, _, _ in posts.sent)
+    assert [p.channel for p in channel.posts] == ["console", "console"]
 
     report = await poller.poll(NOW + timedelta(minutes=15))
-    assert (report.entries, report.announced, len(posts.sent)) == (0, 0, 2)
+    assert (report.entries, report.announced, len(channel.posts)) == (0, 0, 2)
 
     site.pages["/feed.xml"] = Page(rss(site, FIRST, SECOND, THIRD), "application/rss+xml")
     report = await poller.poll(NOW + timedelta(minutes=30))
-    assert (report.entries, report.announced, len(posts.sent)) == (1, 1, 3)
-    assert "killed=3" in render(posts.sent[-1][2])
-    assert len(set(posts.markers())) == 3
+    assert (report.entries, report.announced, len(channel.posts)) == (1, 1, 3)
+    assert "killed=3" in sent(channel)[-1]
+    assert len(set(markers(channel))) == 3
     _, listing = await ask("/feed list", moderator)
     assert site.url("/feed.xml") in listing and "3 entries" in listing
 
@@ -126,16 +119,46 @@ async def test_a_failed_announcement_is_retried_and_posted_once(
     site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings
 ) -> None:
     await ask(f"/feed add {site.url('/feed.xml')}", moderator)
-    posts = Posts()
-    posts.failing = 2
-    poller = FeedPoller(briefings.store, {"console": posts}, allowed, owner="one")
+    channel = posts_of(briefings)
+    channel.fail = [PostError("the platform did not answer"), PostError("the platform did not answer")]
+    poller = FeedPoller(briefings.store, {"console": channel}, allowed, owner="one")
     first = await poller.poll(NOW)
-    assert (first.entries, first.announced, posts.sent) == (2, 0, [])
-    other = FeedPoller(briefings.store, {"console": posts}, allowed, owner="two")
+    assert (first.entries, first.announced, channel.posts) == (2, 0, [])
+    other = FeedPoller(briefings.store, {"console": channel}, allowed, owner="two")
+    assert (await other.poll(NOW + timedelta(seconds=30))).announced == 0  # not before the retry is due
     later = await other.poll(NOW + timedelta(minutes=2))
-    assert later.announced == 2 and len(posts.sent) == 2
+    assert later.announced == 2 and len(channel.posts) == 2
     assert len(await ProposalQueue(briefings.store).pending(SLUG)) == 2  # read once, not again by the other
-    assert (await poller.poll(NOW + timedelta(minutes=20))).announced == 0 and len(posts.sent) == 2
+    assert (await poller.poll(NOW + timedelta(minutes=20))).announced == 0 and len(channel.posts) == 2
+
+
+async def test_an_announcement_whose_answer_was_lost_is_not_posted_again(
+    site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings
+) -> None:
+    await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    channel = posts_of(briefings)
+    channel.lose = 1
+    poller = FeedPoller(briefings.store, {"console": channel}, allowed, owner="one")
+    assert (await poller.poll(NOW)).announced == 1 and len(channel.posts) == 2
+    await poller.poll(NOW + timedelta(minutes=5))
+    assert len(channel.posts) == 2 and channel.lookups == 1  # found on the platform, recorded, not posted again
+    assert (await poller.poll(NOW + timedelta(minutes=30))).announced == 0 and channel.lookups == 1
+
+
+async def test_an_entry_left_half_read_by_a_process_that_died_is_read_once_by_another(
+    site: LocalSite, ask: Ask, moderator: Caller, briefings: Briefings, allowed: FetchSettings
+) -> None:
+    await ask(f"/feed add {site.url('/feed.xml')}", moderator)
+    feeds = FeedStore(briefings.store)
+    (feed,) = await feeds.followed(SLUG)
+    (newest, _) = read_feed(rss(site, FIRST, SECOND), 20)
+    lease = NOW + timedelta(minutes=5)
+    assert await feeds.claim(feed.id, newest.key, newest.row(), "died", NOW, lease) is not None
+    channel = posts_of(briefings)
+    poller = FeedPoller(briefings.store, {"console": channel}, allowed, owner="alive")
+    assert (await poller.poll(NOW + timedelta(minutes=1))).announced == 1  # the other entry; this one is leased
+    assert (await poller.poll(NOW + timedelta(minutes=6))).announced == 1  # its lease ran out: read now, once
+    assert len(channel.posts) == 2 and len(await ProposalQueue(briefings.store).pending(SLUG)) == 2
 
 
 @pytest.mark.parametrize(
@@ -184,8 +207,8 @@ async def test_two_instances_polling_one_feed_propose_and_announce_each_entry_on
     try:
         added = await one.handle(f"/feed add {site.url('/feed.xml')}", moderator)
         assert added.ok, render(added)
-        posts = Posts()
-        pollers = [FeedPoller(b.store, {"console": posts}, allowed, owner=name) for b, name in ((one, "a"), (two, "b"))]
+        channel = posts_of(one)
+        pollers = [FeedPoller(b.store, {"console": channel}, allowed, owner=n) for b, n in ((one, "a"), (two, "b"))]
         for minutes in (0, 15):
             reports = await asyncio.gather(*(p.poll(NOW + timedelta(minutes=minutes)) for p in pollers))
             assert sum(r.feeds for r in reports) == 2
@@ -195,7 +218,7 @@ async def test_two_instances_polling_one_feed_propose_and_announce_each_entry_on
         assert sorted(q.url or "" for q in pending) == sorted(
             site.url(p) for p in ("/story", "/missing", "/missing-too")
         )
-        assert len(posts.sent) == 3 and len(set(posts.markers())) == 3
+        assert len(channel.posts) == 3 and len(set(markers(channel))) == 3
     finally:
         await one.close()
         await two.close()
@@ -208,15 +231,15 @@ async def test_the_digest_clock_polls_the_feeds(
     from briefings.digests.runner import DigestRunner
 
     await ask(f"/feed add {site.url('/feed.xml')}", moderator)
-    posts = Posts()
-    clock = DigestClock(DigestRunner(briefings, {"console": posts}))
+    channel = posts_of(briefings)
+    clock = DigestClock(DigestRunner(briefings, {"console": channel}))
     clock.start()
     try:
         job = clock.scheduler.get_job("feed-poll")
         assert job is not None and job.trigger.interval.total_seconds() == allowed.feed_poll_interval
         await job.func()
-        assert len(posts.sent) == 2
+        assert len(channel.posts) == 2
         await job.func()
-        assert len(posts.sent) == 2
+        assert len(channel.posts) == 2
     finally:
         await clock.stop()

@@ -116,11 +116,11 @@ async def _fetch(url: str, settings: FetchSettings, accept: tuple[str, ...]) -> 
 
 
 def _unwanted(content_type: str, accept: tuple[str, ...]) -> Refusal | None:
-    if content_type in accept or (not content_type and accept is not PAGE_TYPES):
+    if content_type in accept:
         return None
     if content_type == "application/pdf":
         return Refusal("That address is a PDF; only web pages are read. Paste the article's text instead.")
-    wanted = "a web page" if accept is PAGE_TYPES else "a feed (RSS or Atom)"
+    wanted = "a web page" if accept == PAGE_TYPES else "a feed (RSS or Atom)"
     shown = content_type or "none given"
     return Refusal(f"That address is not {wanted} (its content type is {shown[:80]}); nothing was read.")
 

@@ -43,9 +43,16 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         blocked = [a for a in addresses if not self.settings.allows(a)]
         if blocked:
             raise BlockedAddress(f"{host} is on a private, loopback or link-local network ({blocked[0]})")
-        return await self.inner.connect_tcp(
-            str(addresses[0]), port, timeout=timeout, local_address=local_address, socket_options=socket_options
-        )
+        failure: Exception | None = None
+        for address in addresses:  # each checked address in turn, as a browser falls back from IPv6 to IPv4
+            try:
+                return await self.inner.connect_tcp(
+                    str(address), port, timeout=timeout, local_address=local_address, socket_options=socket_options
+                )
+            except httpcore.ConnectError as exc:
+                failure = exc
+        assert failure is not None
+        raise failure
 
     async def connect_unix_socket(
         self, path: str, timeout: float | None = None, socket_options: Iterable[Any] | None = None
