@@ -17,7 +17,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.settings import Settings
-from bot.slack_chat import commands, home, mentions, once, posting, sharing, submissions
+from bot.slack_chat import commands, home, mentions, once, posting, review, sharing, submissions
 from bot.slack_chat.callers import Callers
 from bot.slack_chat.http import HttpServer
 from bot.slack_chat.serving import Register, Serving
@@ -33,6 +33,7 @@ LISTENERS: tuple[Register, ...] = (
     sharing.register,
     submissions.register,
     home.register,
+    review.register,
 )
 """Every module of listeners, each adding its own to the Bolt app."""
 STOP_WAIT = 5.0

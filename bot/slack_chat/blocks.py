@@ -25,7 +25,7 @@ from slack_sdk.models.blocks import (
 from bot.slack_chat.escape import escape, guard_line_start, inert
 from briefings.render_text import join_within, split_long
 from briefings.render_text import render as render_plain
-from briefings.reply import Line, Reply, Span
+from briefings.reply import Action, Line, Reply, Span
 from briefings.untrusted import one_line
 
 SECTION_CHARS = 3000
@@ -37,6 +37,8 @@ MESSAGE_CHARS = 12_000
 HOME_CHARS = 30_000
 TEXT_CHARS = 40_000
 SHARE_ACTION = "share"
+ACTION_PREFIX = "act_"
+"""The action ids of a section's buttons (a review card's Accept, Edit, Reject) start so."""
 BULLETS = ("• ", "      ◦ ")
 
 
@@ -127,6 +129,8 @@ def units(reply: Reply, *, note: Line | None = None) -> list[Unit]:
         if section.heading:
             texts.insert(0, f"*{inert(section.heading)}*")
         out += [Unit.of(SectionBlock(text=mrkdwn(chunk)), chunk) for chunk in pack(texts)]
+        if section.actions:
+            out.append(Unit.of(actions_block(section.actions), ""))
     if reply.image is not None:
         alt = f"Chart ({escape(reply.image.filename)}, posted as a file): {inert(reply.image.alt)}"
         chunk = alt if len(alt) <= CONTEXT_CHARS else alt[: CONTEXT_CHARS - 1] + "…"
@@ -136,6 +140,20 @@ def units(reply: Reply, *, note: Line | None = None) -> list[Unit]:
             for chunk in pack([mrkdwn_text(extra)], CONTEXT_CHARS):
                 out.append(Unit.of(ContextBlock(elements=[mrkdwn(chunk)]), chunk))
     return out
+
+
+def actions_block(actions: tuple[Action, ...]) -> ActionsBlock:
+    """A section's actions as buttons (`act_accept`, …); each button's value is its command, run as whoever clicks."""
+    buttons = [
+        ButtonElement(
+            text=PlainTextObject(text=a.label, emoji=False),
+            action_id=f"{ACTION_PREFIX}{a.label.lower()}",
+            value=a.command[:2000],
+            style=a.style or None,
+        )
+        for a in actions
+    ]
+    return ActionsBlock(block_id=actions[0].command[:255], elements=buttons)
 
 
 def share_block(command: str) -> ActionsBlock:

@@ -12,7 +12,7 @@ import yaml
 
 import briefings.commands  # noqa: F401  (importing the commands fills the table)
 from bot.slack_chat.entry import ASK
-from bot.surface import ENTRY, SHORT
+from bot.surface import ENTRY, MESSAGE_SHORTCUTS, SHORT
 from briefings.commands.registry import COMMANDS
 
 REQUIRED_SCOPES = (
@@ -112,6 +112,10 @@ def manifest(
             },
             "bot_user": {"display_name": "Briefing", "always_online": True},
             "slash_commands": slash_commands(entry, short, url),
+            "shortcuts": [
+                {"name": name, "type": "message", "callback_id": callback, "description": description}
+                for callback, name, description in MESSAGE_SHORTCUTS
+            ],
         },
         "oauth_config": {"scopes": {"bot": [*REQUIRED_SCOPES, GROUP_SCOPE, CHART_SCOPE]}},
         "settings": settings,

@@ -8,8 +8,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from bot.slack_chat.blocks import SHARE_ACTION
+from bot.slack_chat.blocks import ACTION_PREFIX, SHARE_ACTION
 from bot.slack_chat.forms import FORMS
+from bot.slack_chat.review_form import CALLBACK as EDIT_FORM
+from bot.surface import MESSAGE_SHORTCUTS
 
 
 class _Shape(BaseModel):
@@ -80,7 +82,25 @@ class _Actions(_Shape):
     response_url: str | None = None
 
 
-SHAPES: dict[str, type[_Shape]] = {"view_submission": _Submission, "block_actions": _Actions}
+class _Message(_Shape):
+    text: str | None = None
+    ts: str | None = None
+
+
+class _Shortcut(_Shape):
+    type: Literal["message_action"]
+    callback_id: str
+    user: _User
+    message: _Message
+    channel: _Where | None = None
+    response_url: str | None = None
+
+
+SHAPES: dict[str, type[_Shape]] = {
+    "view_submission": _Submission,
+    "block_actions": _Actions,
+    "message_action": _Shortcut,
+}
 """Interactive payload type -> the shape the app needs; other types are refused (the app answers none)."""
 
 
@@ -98,8 +118,11 @@ def problem(payload: dict[str, Any]) -> str | None:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"])
         return f"{kind} payload: {where or 'payload'}: {first['msg']}"
-    if kind == "view_submission" and payload["view"]["callback_id"] not in FORMS:
+    if kind == "view_submission" and payload["view"]["callback_id"] not in {*FORMS, EDIT_FORM}:
         return f"no form has the callback id {payload['view']['callback_id'][:40]!r}"
-    if kind == "block_actions" and payload["actions"][0]["action_id"] != SHARE_ACTION:
-        return f"no button has the action id {payload['actions'][0]['action_id'][:40]!r}"
+    action = payload["actions"][0]["action_id"] if kind == "block_actions" else ""
+    if kind == "block_actions" and action != SHARE_ACTION and not action.startswith(ACTION_PREFIX):
+        return f"no button has the action id {action[:40]!r}"
+    if kind == "message_action" and payload["callback_id"] not in {c for c, _, _ in MESSAGE_SHORTCUTS}:
+        return f"no shortcut has the callback id {payload['callback_id'][:40]!r}"
     return None
