@@ -7,13 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 import pytest
 
 from briefings.facts import Toll
 from tests.fakes.slack import FakeSlack
+from tests.local_site import LocalSite, Page
 from tests.test_slack import CHANNEL, MODERATOR, READER, Bot, running, toll_state
 from tests.test_slack import shown as shown_escaped
 
@@ -215,3 +216,42 @@ async def test_a_click_delivered_twice_or_clicked_twice_decides_once(bot: Bot, f
     assert sum("Accepted by mona" in shown(t) for t in told) >= 1
     await bot.adapter.stop()  # lets work in flight finish
     assert await recorded(bot, 1000) == 1
+
+
+PAGE = b"""<!doctype html><html lang="en"><head><title>Counting after the coast clashes</title>
+<meta property="article:published_time" content="2025-03-09T08:00:00Z"></head>
+<body><nav><a href="/">Front page</a> <a href="/more">More</a></nav><article><h1>Counting after the coast clashes</h1>
+<p>Volunteers went from house to house through the night, writing names on a list taped to the mosque door.</p>
+<p>The Syrian Observatory for Human Rights said on Sunday that more than 1,300 people had died since Thursday.</p>
+<p>Bakeries opened again in the morning, though few people came out to buy bread before noon.</p>
+</article></body></html>"""
+
+
+@pytest.fixture
+def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSite]:
+    monkeypatch.setenv("BRIEFING_FETCH_ALLOW_PRIVATE", "127.0.0.1/32")
+    server = LocalSite().start()
+    server.pages |= {"/story": Page(PAGE), "/gone": Page(b"<p>moved away</p>", status=410)}
+    yield server
+    server.stop()
+
+
+async def test_a_message_with_a_link_proposes_from_the_article_it_points_to(
+    bot: Bot, fake_slack: FakeSlack, site: LocalSite
+) -> None:
+    link = site.url("/story")
+    await bot.interact(shortcut(fake_slack, text=f"<{link}|Counting after the clashes>"))
+    [cards] = await wait_to(fake_slack, "shortcut")
+    seen = shown(cards)
+    assert "killed=1300" in seen and "Counting after the coast clashes" in seen and link in seen
+    assert "Published 2025-03-09" in seen
+
+
+async def test_a_link_that_cannot_be_read_falls_back_to_the_messages_words(
+    bot: Bot, fake_slack: FakeSlack, site: LocalSite
+) -> None:
+    await bot.interact(shortcut(fake_slack, text=f"{ARTICLE} <{site.url('/gone')}>"))
+    [cards] = await wait_to(fake_slack, "shortcut")
+    seen = shown(cards)
+    assert "The linked page could not be read" in seen and "killed=1000" in seen
+    assert "Published 2025-03-08" in seen

@@ -20,7 +20,7 @@ from bot.slack_chat.pages import fitted
 from bot.slack_chat.serving import Serving
 from bot.surface import MESSAGE_SHORTCUTS
 from briefings.access import Caller
-from briefings.reply import Reply
+from briefings.reply import Reply, Section, line, u
 from briefings.reviewing import Decided, Decision, Reviewing, action_of
 
 log = logging.getLogger(__name__)
@@ -71,26 +71,27 @@ class SlackReviews:
         self.serving.spawn(self._propose(body, respond), "Propose facts")
 
     async def _propose(self, body: dict[str, Any], respond: AsyncRespond) -> None:
+        """A message with a link: the article it points to (read the message's own words if the page cannot be
+        and there are any); without one, the message's text."""
         message = body.get("message") or {}
         channel = str((body.get("channel") or {}).get("id") or "")
         caller = await self._who(body, channel)
-        text, url = readable(str(message.get("text") or ""))
-        published, title = day_of(str(message.get("ts") or "")), None
-        if url:
-            fetched = await self._fetched(url)
-            if fetched is not None:
-                text, title, published = fetched[0], fetched[1] or None, fetched[2] or published
+        raw = str(message.get("text") or "")
+        text, url = readable(raw)
+        own_words = blocks.unescape(_LINK.sub(" ", raw)).strip()
+        published, key = day_of(str(message.get("ts") or "")), once.request_key(body)
         if not text.strip():
             await respond(text="That message has no text to read facts from.", response_type="ephemeral")
             return
         reply = await self.reviewing.propose(
-            caller, text, url=url, title=title, published=published, request_id=once.request_key(body)
+            caller, "" if url else text, url=url, published=None if url else published, request_id=key
         )
+        if url and reply.field == "url" and own_words:
+            unread = reply.title
+            reply = await self.reviewing.propose(caller, text, url=url, published=published, request_id=key)
+            note = line("The linked page could not be read (", u(unread), "); the message's own words were read.")
+            reply.sections.insert(0, Section(None, [note]))
         await self._show(respond, reply, caller, replace=False)
-
-    async def _fetched(self, url: str) -> tuple[str, str, date | None] | None:
-        """The article a link points to (its text, title and day), or None to read the message itself."""
-        return None
 
     # ---- card buttons
 
