@@ -184,7 +184,7 @@ async def test_feed_commands_say_what_is_wrong_and_are_for_moderators(
     site: LocalSite, ask: Ask, moderator: Caller, reader: Caller, allowed: FetchSettings
 ) -> None:
     refused, said = await ask(f"/feed add {site.url('/story')}", moderator)
-    assert not refused.ok and refused.field == "url" and "not a feed" in said, said
+    assert not refused.ok and refused.at_fault == "url" and "not a feed" in said, said
     refused, said = await ask("/feed add gopher://somewhere", moderator)
     assert not refused.ok and "not a web address" in said
     _, said = await ask("/feed list", moderator)

@@ -6,7 +6,7 @@ import asyncio
 
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
-from briefings.reply import Line, Reply, Section, line, problem, u
+from briefings.reply import Line, Reply, Section, line, problem, untrusted
 
 FEED_USAGE = "/feed list · /feed add ADDRESS · /feed remove ADDRESS"
 
@@ -29,7 +29,7 @@ async def feed_command(ctx: Context, request: Request) -> Reply:
     url = checked_url(words[1])
     if isinstance(url, Refusal):
         reply = problem(f"Nothing changed — {url.reason}", f"Usage: {FEED_USAGE}")
-        reply.field = "url"
+        reply.at_fault = "url"
         return reply
     if doing == "remove":
         return await _remove(ctx, url)
@@ -52,7 +52,7 @@ async def _add(ctx: Context, url: str) -> Reply:
         entries = await asyncio.to_thread(read_feed, fetched.body, settings.feed_entries_per_poll)
     except NotAFeed as exc:
         reply = problem(f"Feed not added — {exc}", f"Usage: {FEED_USAGE}")
-        reply.field = "url"
+        reply.at_fault = "url"
         return reply
     if not await FeedStore(ctx.store).add(ctx.slug, url, ctx.caller.channel, ctx.caller.ident, ctx.now):
         return problem("This situation already follows that feed.", "/feed list shows them.")
@@ -64,7 +64,7 @@ async def _add(ctx: Context, url: str) -> Reply:
             Section(
                 None,
                 [
-                    line("Following ", u(url), f" ({len(entries)} entries now)."),
+                    line("Following ", untrusted(url), f" ({len(entries)} entries now)."),
                     line(
                         f"Read every {minutes:g} minutes; each new article is read once and what it states is "
                         f"proposed for review, announced in {where}."
@@ -80,7 +80,7 @@ async def _remove(ctx: Context, url: str) -> Reply:
 
     if not await FeedStore(ctx.store).remove(ctx.slug, url):
         return problem("This situation does not follow that feed.", "/feed list shows the ones it follows.")
-    return Reply("Feed removed", [Section(None, [line("No longer following ", u(url), ".")])])
+    return Reply("Feed removed", [Section(None, [line("No longer following ", untrusted(url), ".")])])
 
 
 async def _listing(ctx: Context) -> Reply:
@@ -93,14 +93,14 @@ async def _listing(ctx: Context) -> Reply:
         return Reply("No feeds followed", [Section(None, [line("Moderators: /feed add ADDRESS")])])
     lines: list[Line] = []
     for feed in followed:
-        lines.append(line(u(feed.url)))
+        lines.append(line(untrusted(feed.url)))
         added = f" on {feed.added_at:%Y-%m-%d}; new proposals announced in {everywhere or feed.channel}"
-        lines.append(line("Added by ", u(feed.added_by), added, level=1))
+        lines.append(line("Added by ", untrusted(feed.added_by), added, level=1))
         if feed.polled_at is None:
             lines.append(line("Not read yet.", level=1))
         elif feed.error:
             ok = f" (last read fine {feed.ok_at:%Y-%m-%d %H:%M} UTC)" if feed.ok_at else " (never read fine)"
-            lines.append(line(f"Failing at {feed.polled_at:%Y-%m-%d %H:%M} UTC: ", u(feed.error), ok, level=1))
+            lines.append(line(f"Failing at {feed.polled_at:%Y-%m-%d %H:%M} UTC: ", untrusted(feed.error), ok, level=1))
         else:
             lines.append(line(f"Read {feed.polled_at:%Y-%m-%d %H:%M} UTC: {feed.entries} entries.", level=1))
     return Reply(f"{len(followed)} feed(s) followed", [Section(None, lines)], line(FEED_USAGE))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from briefings.commands.review import REVIEW_USAGE
 from briefings.commands.review_cards import card
-from briefings.reply import Reply, Section, line, u
+from briefings.reply import Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 from briefings.store import Store
 from briefings.store.feeds import Entry, Feed
@@ -16,7 +16,7 @@ async def announcement(store: Store, feed: Feed, entry: Entry, snapshot: Snapsho
     queue = ProposalQueue(store)
     ids = [int(part) for part in (entry.proposals or "").split(",") if part.isdigit()]
     items = [item for item in [await queue.get(feed.slug, id_) for id_ in ids] if item is not None]
-    heading = Section(None, [line("New in the feed ", u(feed.url))])
+    heading = Section(None, [line("New in the feed ", untrusted(feed.url))])
     return Reply(
         f"{len(items)} fact(s) proposed from a feed for review",
         [heading, *(card(item, snapshot) for item in items)],
