@@ -20,7 +20,7 @@ from bot.slack_chat.pages import fitted
 from bot.slack_chat.serving import Serving
 from bot.surface import MESSAGE_SHORTCUTS
 from briefings.access import Caller
-from briefings.reply import Reply, Section, line, u
+from briefings.reply import Reply, Section, line, untrusted
 from briefings.reviewing import Decided, Decision, Reviewing, action_of
 
 log = logging.getLogger(__name__)
@@ -86,10 +86,12 @@ class SlackReviews:
         reply = await self.reviewing.propose(
             caller, "" if url else text, url=url, published=None if url else published, request_id=key
         )
-        if url and reply.field == "url" and own_words:
+        if url and reply.at_fault == "url" and own_words:
             unread = reply.title
             reply = await self.reviewing.propose(caller, text, url=url, published=published, request_id=key)
-            note = line("The linked page could not be read (", u(unread), "); the message's own words were read.")
+            note = line(
+                "The linked page could not be read (", untrusted(unread), "); the message's own words were read."
+            )
             reply.sections.insert(0, Section(None, [note]))
         await self._show(respond, reply, caller, replace=False)
 
