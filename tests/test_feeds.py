@@ -13,8 +13,8 @@ import pytest
 from bot.adapter import PostError
 from bot.testing import MemoryAdapter
 from briefings.access import Caller
-from briefings.feeds.entries import read_feed
 from briefings.feeds.poller import FeedPoller
+from briefings.ingest.feed_entries import read_feed
 from briefings.ingest.fetch_settings import FetchSettings
 from briefings.render_text import render
 from briefings.service import Briefings

@@ -61,7 +61,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "briefings.suggest",
         ),
     ),
-    ("service", ("briefings.reviewing", "briefings.service")),
+    ("service", ("briefings.feeds", "briefings.reviewing", "briefings.service")),
     ("adapters, command line and clock", ("bot",)),
 )
 """Lowest first. A module belongs to its longest listed prefix (a package's name covers its modules); the

@@ -38,9 +38,8 @@ async def feed_command(ctx: Context, request: Request) -> Reply:
 
 async def _add(ctx: Context, url: str) -> Reply:
     """Follows the feed once it has been read successfully (so a page that is not a feed is refused now)."""
-    from briefings.feeds.entries import NotAFeed, read_feed
-    from briefings.feeds.poller import FEED_ACCEPT
-    from briefings.ingest.fetch import Refusal, fetch
+    from briefings.ingest.feed_entries import NotAFeed, read_feed
+    from briefings.ingest.fetch import FEED_ACCEPT, Refusal, fetch
     from briefings.ingest.fetch_settings import FetchSettings
     from briefings.store.feeds import FeedStore
 

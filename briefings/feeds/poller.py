@@ -11,16 +11,14 @@ from datetime import datetime, timedelta
 
 from briefings.digests.posting import Poster
 from briefings.digests.runner import default_owner
-from briefings.feeds.entries import FeedEntry, NotAFeed, read_feed
 from briefings.feeds.telling import announcement
-from briefings.ingest.fetch import FEED_TYPES, Refusal, fetch, fetch_article
+from briefings.ingest.feed_entries import FeedEntry, NotAFeed, read_feed
+from briefings.ingest.fetch import FEED_ACCEPT, Refusal, fetch, fetch_article
 from briefings.ingest.fetch_settings import FetchSettings
 from briefings.store import NotFound, Store
 from briefings.store.feeds import CLAIMED, PROPOSED, Entry, Feed, FeedStore
 
 log = logging.getLogger(__name__)
-FEED_ACCEPT = (*FEED_TYPES, "text/html", "text/plain", "")
-"""Feeds are often served as HTML or plain text; feedparser decides whether the body is one."""
 
 
 @dataclass

@@ -24,6 +24,8 @@ FEED_TYPES = (
     "text/xml",
     "application/feed+json",
 )
+FEED_ACCEPT = (*FEED_TYPES, "text/html", "text/plain", "")
+"""What a feed's address may answer: feeds are often served as HTML or plain text; feedparser decides."""
 
 
 @dataclass(frozen=True)
