@@ -50,7 +50,11 @@ class FeedPoller:
         async with self._lock:
             followed = await self.feeds.followed()
             for feed in followed:
-                await self._poll_feed(feed, now, report)
+                try:
+                    await self._poll_feed(feed, now, report)
+                except Exception:  # one feed's trouble never stops the others
+                    log.exception("polling feed %s (%s) failed", feed.id, feed.url)
+                    await self.feeds.polled(feed.id, now, "could not be read (the error is logged)")
             known = {feed.id: feed for feed in followed}
             for entry in await self.feeds.take(now, self.owner, now + self.lease):
                 owner = known.get(entry.feed_id) or await self.feeds.feed(entry.feed_id)

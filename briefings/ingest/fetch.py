@@ -5,6 +5,7 @@ Whatever goes wrong comes back as a `Refusal` saying why, never as an exception.
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,6 +16,7 @@ import httpx
 from briefings.ingest.fetch_settings import FetchSettings
 from briefings.ingest.guarded import BlockedAddress, UnknownHost, client
 
+log = logging.getLogger(__name__)
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 FEED_TYPES = (
     "application/rss+xml",
@@ -138,4 +140,8 @@ async def fetch_article(url: str, settings: FetchSettings | None = None) -> Arti
         return fetched
     from briefings.ingest.page_text import article_text
 
-    return await asyncio.to_thread(article_text, fetched)
+    try:
+        return await asyncio.to_thread(article_text, fetched)
+    except Exception:
+        log.exception("reading the page at %s failed", fetched.url[:300])
+        return Refusal("The page could not be read as an article; nothing was proposed.")
