@@ -7,6 +7,7 @@ The contract (`Briefings.plan(text, caller)`; `plan` here is the same without th
 - `text` is what a person typed for the core: a command (`/toll rome`), a command without its slash
   (`toll rome`, the words after a mention) or a question in plain words. It is never rejected: text the grammar
   cannot read plans as no command (`command is None`), and `Briefings.handle` explains the problem.
+  `Plan.text` is the text to run, `Briefings.handle(plan.text, caller, request_id)` (stripped; empty is `/help`).
 - `command` names the command the core will run (`toll`), or is None for a question in plain words, an unknown
   command or unreadable text. A question whose first word names a command (`timeline last week?`) is a question.
 - `moderator` says whether this caller moderates; `allowed` whether they may run the command (the core checks
@@ -42,7 +43,7 @@ SHARE_LENGTH = 2000
 """The longest text a share button carries (Slack's limit for a button's value)."""
 PLANS_KEPT = 512
 """Plans kept by text: the same few commands are asked again and again."""
-PRIVATE_DIGEST_WORDS = ("list", "preview")
+READING_DIGEST_WORDS = ("list", "preview")
 """`/digest` followed by one of these only reads; any other `/digest …` changes the channel's digests."""
 
 
@@ -89,7 +90,7 @@ def _shareable(request: Request, text: str) -> bool:
     found = COMMANDS[request.name]
     if found.moderators_only or len(text) > SHARE_LENGTH:
         return False
-    return request.name != "digest" or not request.words or request.words[0].lower() in PRIVATE_DIGEST_WORDS
+    return request.name != "digest" or not request.words or request.words[0].lower() in READING_DIGEST_WORDS
 
 
 def _read(text: str) -> tuple[Request | None, Command | None]:
