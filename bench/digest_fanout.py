@@ -30,8 +30,9 @@ from bot.slack_chat.adapter import SlackAdapter
 from briefings.digests.runner import DigestRunner
 from briefings.schedules import Schedule
 from briefings.service import Briefings
-from briefings.store.digests import POSTED, DigestStore
+from briefings.store.run_history import RunHistory
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import SubscriptionStore
 from tests.fakes.slack import FakeSlack, bot_settings
 
 SCHEDULE = Schedule(clock_time(8, 0), ZoneInfo("UTC"))
@@ -115,9 +116,11 @@ async def main(args: argparse.Namespace) -> None:
         slot = SCHEDULE.slot_on(day)
         assert slot is not None
         await subscribe_all(briefings, args.channels, slot - timedelta(hours=1))
-        runner = DigestRunner(briefings, {"slack": adapter}, owner="bench")
+        runner = DigestRunner(
+            briefings.store, {"slack": adapter}, briefings.urgency, settings.digest_grace, owner="bench"
+        )
         # posting one digest: composing it alone (no network), to split the wall time
-        sample = (await DigestStore(briefings.store).subscriptions())[0]
+        sample = (await SubscriptionStore(briefings.store).subscriptions())[0]
         composed = time.perf_counter()
         for _ in range(5):
             await briefings.digest(sample.slug, now=slot)
@@ -140,10 +143,8 @@ async def main(args: argparse.Namespace) -> None:
         idle_report = await runner.tick(slot + timedelta(hours=4))
         idle_seconds = time.perf_counter() - idle_started
 
-        digests = DigestStore(briefings.store)
-        subs = await digests.subscriptions()
-        runs = [r for r in await digests.posted_messages()]
-        posted_runs = {r.subscription_id for r in runs if r.status == POSTED}
+        subs = await SubscriptionStore(briefings.store).subscriptions()
+        posted_runs = await RunHistory(briefings.store).last_digests_at({s.channel for s in subs})
         await adapter.stop()
         await briefings.close()
     await slack.stop()

@@ -42,7 +42,7 @@ async def _ask(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _migrate(briefings: Briefings, args: argparse.Namespace) -> int:
-    names = ", ".join(s.slug for s in await briefings.store.situations())
+    names = ", ".join(s.slug for s in await briefings.situations())
     print(f"Database ready; situations: {names or 'none'}.")
     return 0
 
@@ -54,7 +54,6 @@ async def _digest(briefings: Briefings, args: argparse.Namespace) -> int:
 
 
 async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
-    from briefings.access import Caller
     from briefings.loader import load_file
 
     if args.merge:
@@ -67,7 +66,7 @@ async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
     print(f"{args.file}: valid situation '{file.situation.slug}' with {summary or 'no facts'}.")
     if args.dry_run:
         return 0
-    if not await briefings.store.import_situation(file, Caller.operator().ident):
+    if not await briefings.import_situation(file):
         print(
             f"Situation '{file.situation.slug}' already exists; nothing was changed. "
             "Use --merge to apply the file's changes to it.",
@@ -80,12 +79,11 @@ async def _load(briefings: Briefings, args: argparse.Namespace) -> int:
 
 async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
     from briefings import merge
-    from briefings.access import Caller
     from briefings.answers.changes import differences
     from briefings.loader import load_file
 
     peek = load_file(Path(args.file))  # validates on its own first, for a clear error
-    snapshot = await briefings.store.snapshot(peek.situation.slug)
+    snapshot = await briefings.snapshot(peek.situation.slug)
     file = load_file(Path(args.file), base=snapshot.facts)
     try:
         changes = merge.plan(snapshot, file)
@@ -106,7 +104,7 @@ async def _merge(briefings: Briefings, args: argparse.Namespace) -> int:
         print("Dry run: nothing was changed." if args.dry_run else "Nothing to change.")
         return 0
     reason = f"merged from {Path(args.file).name}"
-    await briefings.store.write(snapshot.situation.slug, changes.changes(reason), Caller.operator().ident)
+    await briefings.apply(snapshot.situation.slug, changes.changes(reason))
     print("Applied.")
     return 0
 
@@ -116,9 +114,9 @@ async def _export(briefings: Briefings, args: argparse.Namespace) -> int:
 
     slug = args.situation or await briefings.situation_for("console")
     if args.format == "json":
-        sys.stdout.write(whole.dumps(await whole.situation_json(briefings.store, slug)))
+        sys.stdout.write(whole.dumps(await briefings.situation_json(slug)))
         return 0
-    snapshot = await briefings.store.snapshot(slug)
+    snapshot = await briefings.snapshot(slug)
     tables_by_format = {
         "hxl": claims.claims_csv,
         "hxl-latest": claims.latest_csv,

@@ -97,7 +97,10 @@ def main(settings: CoreSettings, caller: Caller) -> int:
     try:
         briefings = worker.call(open_briefings(settings))
         try:
-            clock = DigestClock(DigestRunner(briefings, {"console": ConsolePoster()}))
+            runner = DigestRunner(
+                briefings.store, {"console": ConsolePoster()}, briefings.urgency, settings.digest_grace
+            )
+            clock = DigestClock(runner)
             worker.loop.call_soon_threadsafe(clock.start)
             try:
                 situation = worker.call(briefings.store.situation(worker.call(briefings.situation_for(caller.channel))))

@@ -23,7 +23,7 @@ def follow_feeds(clock: DigestClock, settings: FetchSettings | None = None) -> F
     """Adds the feed poll to the clock's scheduler (first poll shortly after start); stopping the clock stops it."""
     settings = settings or FetchSettings()
     runner = clock.runner
-    poller = FeedPoller(runner.briefings.store, runner.posters, settings, owner=runner.owner)
+    poller = FeedPoller(runner.store, runner.posters, settings, owner=runner.owner)
 
     async def poll() -> None:
         task = asyncio.current_task()

@@ -14,7 +14,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, Info
 from prometheus_client.exposition import choose_encoder
 
 from briefings.answered import Answered
-from briefings.digests.runner import TickReport
+from briefings.digests.tick import TickReport
 from briefings.service import Briefings
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,8 @@ from datetime import UTC, datetime
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from briefings.digests.runner import DigestRunner, TickReport
+from briefings.digests.runner import DigestRunner
+from briefings.digests.tick import TickReport
 
 log = logging.getLogger(__name__)
 JOB = "digest-tick"
@@ -44,7 +45,7 @@ class DigestClock:
 
         follow_feeds(self)
         self.scheduler.start()
-        self.runner.briefings.urgent_listeners.append(self.wake)
+        self.runner.urgency.listen(self.wake)
 
     def wake(self) -> None:
         """Runs a tick now (from inside the event loop), without waiting for the next interval."""
@@ -71,8 +72,7 @@ class DigestClock:
             log.info("digests: %s", report)
 
     async def stop(self) -> None:
-        if self.wake in self.runner.briefings.urgent_listeners:
-            self.runner.briefings.urgent_listeners.remove(self.wake)
+        self.runner.urgency.forget(self.wake)
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         # A tick cut short leaves its run claimed; after the lease another process (or the next start) checks the

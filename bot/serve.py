@@ -134,7 +134,8 @@ async def serve(
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
-    clock = DigestClock(DigestRunner(briefings, {a.platform: a for a in adapters}))
+    runner = DigestRunner(briefings.store, {a.platform: a for a in adapters}, briefings.urgency, settings.digest_grace)
+    clock = DigestClock(runner)
     metrics = Metrics()
     serving = Serving(briefings, adapters, clock, metrics, Health(briefings, metrics, adapters, clock))
     _observe(serving, settings)

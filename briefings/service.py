@@ -2,30 +2,37 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from briefings import suggest
 from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
-from briefings.answers import changed, chart, digest
 from briefings.clock import now
 from briefings.commands import questions, reading
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.plan import Plan as Plan
 from briefings.commands.plan import plan
 from briefings.commands.registry import COMMANDS, Context
+from briefings.digests import compose
 from briefings.reply import Outcome, Reply, Section, line, problem, untrusted
 from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
 from briefings.suggest import Suggesting
+from briefings.urgency import Urgency
+
+if TYPE_CHECKING:
+    from briefings.facts import Situation
+    from briefings.loader import SituationFile
+    from briefings.revisions import Change
+    from briefings.snapshot import Snapshot
 
 log = logging.getLogger(__name__)
 SEED_AUTHOR = "seed"
@@ -54,17 +61,15 @@ class Briefings:
         moderators: Moderators,
         default_situation: str = "",
         clock: Callable[[], datetime] = now,
-        digest_grace: timedelta = timedelta(hours=6),
     ) -> None:
         self.store = store
         self.moderators = moderators
         self.default_situation = default_situation
         self.clock = clock
-        self.digest_grace = digest_grace
         self.answers: OrderedDict[tuple[str, int, str, bool], Reply] = OrderedDict()
         """Recent answers of pure commands by (situation, version, text, moderator?): shared, never changed."""
-        self.urgent_listeners: list[Callable[[], None]] = []
-        """Called when a moderator marks a change urgent (the scheduler wakes up to post it)."""
+        self.urgency = Urgency()
+        """Raised when a moderator marks a change urgent (the digest clock listens, to post it at once)."""
         self.answer_listeners: list[Callable[[Answered], None]] = []
         """Told of every answer `handle` gives (the serving process counts them for its metrics)."""
 
@@ -79,7 +84,7 @@ class Briefings:
             raise
         if loaded:
             log.info("loaded seed situations: %s", ", ".join(loaded))
-        return cls(store, Moderators.parse(settings.moderators), settings.situation, digest_grace=settings.digest_grace)
+        return cls(store, Moderators.parse(settings.moderators), settings.situation)
 
     async def close(self) -> None:
         await self.store.close()
@@ -108,15 +113,7 @@ class Briefings:
 
     async def digest(self, slug: str, since: datetime | None = None, now: datetime | None = None) -> Reply:
         """The digest of a situation as it would be posted now: changes since `since` (default 24 hours)."""
-        now = now or self.clock()
-        since = since or now - timedelta(hours=24)
-        snapshot = await self.store.snapshot(slug)
-        found = await changed.gather(self.store, snapshot, since, slice(0, digest.SHOWN_AT_MOST))
-        reply = digest.answer(snapshot, found, now)
-        if found.tolls:
-            # tolls changed: the toll over time goes with it (drawn in a worker thread, like every chart)
-            reply.image = (await asyncio.to_thread(chart.answer, snapshot)).image
-        return reply
+        return await compose.situation_digest(self.store, slug, since, now or self.clock())
 
     @staticmethod
     def command_names() -> list[str]:
@@ -136,9 +133,25 @@ class Briefings:
 
         return await RequestLedger(self.store).claim(request_id, caller.ident) is None
 
-    def _urgent(self) -> None:
-        for listener in self.urgent_listeners:
-            listener()
+    async def situations(self) -> list[Situation]:
+        return await self.store.situations()
+
+    async def snapshot(self, slug: str) -> Snapshot:
+        return await self.store.snapshot(slug)
+
+    async def import_situation(self, file: SituationFile) -> bool:
+        """Adds a situation from a file as the local operator; False (nothing written) when its slug exists."""
+        return await self.store.import_situation(file, Caller.operator().ident)
+
+    async def apply(self, slug: str, changes: Sequence[Change]) -> None:
+        """Writes changes as the local operator, in one transaction (a situation file merged into its situation)."""
+        await self.store.write(slug, changes, Caller.operator().ident)
+
+    async def situation_json(self, slug: str) -> dict[str, Any]:
+        """The whole situation with its history (`briefing export`)."""
+        from briefings.exports import whole
+
+        return await whole.situation_json(self.store, slug)
 
     async def handle(self, text: str, caller: Caller, request_id: str = "") -> Reply:
         """Runs one command as `caller` would in a chat, or answers a question in plain words (text that does
@@ -226,7 +239,7 @@ class Briefings:
             if found.pure and key in self.answers:
                 self.answers.move_to_end(key)
                 return await self._waiting(found.name, slug, self.answers[key])
-            context = Context(self.store, caller, slug, self.clock(), allowed, self._urgent, version)
+            context = Context(self.store, caller, slug, self.clock(), allowed, self.urgency.signal, version)
             if request_id and found.moderators_only:
                 from briefings import replays
                 from briefings.store.requests import RequestLedger

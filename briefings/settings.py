@@ -11,6 +11,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 DATABASE_SETTINGS = ("BRIEFING_DATABASE_URL", "DATABASE_URL")
 """Where the database URL is read from, first found: ours, then the one hosting platforms set."""
+DIGEST_GRACE = timedelta(hours=6)
+"""How late a missed digest may still be posted, unless set otherwise."""
 MODERATOR_FORMS = ("console:", "slack:U", "slack:W", "slack:S", "discord:user:", "discord:role:")
 
 
@@ -30,7 +32,7 @@ class CoreSettings(BaseSettings):
     seeds: Path = Field(default=DEFAULT_SEEDS, description="Folder of situation files loaded into a fresh database")
     situation: str = Field(default="", description="The situation channels follow until switched (default: the first)")
     digest_grace: timedelta = Field(
-        default=timedelta(hours=6),
+        default=DIGEST_GRACE,
         description="How late a missed digest may still be posted (marked late); older ones are skipped and said so",
     )
 

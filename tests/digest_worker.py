@@ -70,7 +70,9 @@ async def main(url: str, out: Path, index: int, workers: int, repeats: int, nows
     settings = CoreSettings(database_url=url, seeds=SEEDS, moderators="console:mod")
     briefings = await Briefings.start(settings)
     poster = FilePoster(out, index)
-    runner = DigestRunner(briefings, {"console": poster, "slack": poster, "discord": poster}, owner=f"worker-{index}")
+    runner = DigestRunner(
+        briefings.store, {"console": poster, "slack": poster, "discord": poster}, owner=f"worker-{index}"
+    )
     report: dict[str, object] = {"index": index, "owner": runner.owner, "phases": []}
     report["startup"] = round(time.monotonic() - started, 2)
     try:

@@ -26,12 +26,15 @@ from bot.settings import Settings
 from bot.slack_chat.adapter import SlackAdapter
 from briefings.access import Caller
 from briefings.digests.posting import Poster
-from briefings.digests.runner import DigestRunner, TickReport, run_marker, slot_key
+from briefings.digests.runner import DigestRunner
+from briefings.digests.tick import TickReport, run_marker, slot_key
 from briefings.reply import Reply
 from briefings.schedules import Schedule
 from briefings.service import Briefings
-from briefings.store.digests import CLAIMED, POSTED, DigestStore, Run, Subscription
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import CLAIMED, POSTED, Run, RunStore
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import Subscription, SubscriptionStore
 from tests.fakes.slack import Call, FakeSlack, bot_settings
 
 UTC_0800 = Schedule(clock_time(8, 0), ZoneInfo("UTC"))
@@ -131,11 +134,15 @@ class Setup:
     adapter: SlackAdapter
 
     @property
-    def digests(self) -> DigestStore:
-        return DigestStore(self.briefings.store)
+    def digests(self) -> SubscriptionStore:
+        return SubscriptionStore(self.briefings.store)
+
+    @property
+    def run_history(self) -> RunHistory:
+        return RunHistory(self.briefings.store)
 
     def runner(self, briefings: Briefings | None = None, poster: Poster | None = None, **options: Any) -> DigestRunner:
-        return DigestRunner(briefings or self.briefings, {"slack": poster or self.adapter}, **options)
+        return DigestRunner((briefings or self.briefings).store, {"slack": poster or self.adapter}, **options)
 
     async def subscribe(self, count: int, created: datetime, at: str = "08:00", first: int = 0) -> list[Subscription]:
         """`count` channels (C000, C001, ...) subscribed at `at` UTC daily, as of `created`; in one statement."""
@@ -160,7 +167,7 @@ class Setup:
         return await self.digests.subscriptions()
 
     async def runs(self) -> list[Run]:
-        return [r for s in await self.digests.subscriptions(active=None) for r in await self.digests.history(s.id)]
+        return [r for s in await self.digests.subscriptions(active=None) for r in await self.run_history.history(s.id)]
 
     async def assert_each_channel_once(self, made: list[Subscription], slot: datetime) -> None:
         """Every channel has exactly one digest message for the slot, recorded as posted with its ts."""
@@ -312,7 +319,7 @@ async def test_two_runners_ticking_at_once_on_postgres_post_each_channel_once(po
     # ten runs claimed by a process that died; five of its posts had gone out
     dead = made[:10]
     for n, subscription in enumerate(dead):
-        run_id = await setup.digests.claim(
+        run_id = await RunStore(setup.briefings.store).claim(
             subscription.id,
             slot_key(slot),
             kind="digest",
@@ -323,7 +330,7 @@ async def test_two_runners_ticking_at_once_on_postgres_post_each_channel_once(po
         )
         assert run_id is not None
         if n < 5:
-            [run] = [r for r in await setup.digests.history(subscription.id)]
+            [run] = [r for r in await setup.run_history.history(subscription.id)]
             reply = await setup.briefings.digest(subscription.slug, None, slot)
             await setup.adapter.post(subscription.channel, reply, run_marker(subscription.id, run))
     posted_before = len(setup.slack.called("chat.postMessage"))

@@ -26,12 +26,15 @@ from bot.settings import Settings
 from bot.slack_chat.adapter import SlackAdapter
 from briefings.answers.common import local_time
 from briefings.digests.posting import Poster
-from briefings.digests.runner import DigestRunner, TickReport, run_marker
+from briefings.digests.runner import DigestRunner
+from briefings.digests.tick import TickReport, run_marker
 from briefings.reply import Reply
 from briefings.schedules import Schedule
 from briefings.service import Briefings
-from briefings.store.digests import CLAIMED, POSTED, DigestStore, Run, Subscription
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import CLAIMED, POSTED, Run
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import Subscription, SubscriptionStore
 from tests.fakes.slack import SECRET, FakeSlack, bot_settings
 from tests.fakes.slack import Call as SlackCall
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
@@ -115,13 +118,17 @@ class Platforms:
     def runners(self, **kwargs: Any) -> list[DigestRunner]:
         """Two runners, as in two processes: separate owners, locks and database engines."""
         return [
-            DigestRunner(self.briefings, self.posters, owner="process-a", **kwargs),
-            DigestRunner(self.other_process, self.posters, owner="process-b", **kwargs),
+            DigestRunner(self.briefings.store, self.posters, owner="process-a", **kwargs),
+            DigestRunner(self.other_process.store, self.posters, owner="process-b", **kwargs),
         ]
 
     @property
-    def digests(self) -> DigestStore:
-        return DigestStore(self.briefings.store)
+    def digests(self) -> SubscriptionStore:
+        return SubscriptionStore(self.briefings.store)
+
+    @property
+    def run_history(self) -> RunHistory:
+        return RunHistory(self.briefings.store)
 
     async def slack_command(self, text: str, user: str = SLACK_MODERATOR, channel: str = SLACK_CHANNEL) -> str:
         """A slash command exactly as Slack sends it (form-encoded, signed); returns what the user is shown."""
@@ -174,7 +181,7 @@ class Platforms:
             )
 
     async def run_for(self, subscription: Subscription, slot: datetime) -> Run:
-        [run] = [r for r in await self.digests.history(subscription.id) if r.slot == slot]
+        [run] = [r for r in await self.run_history.history(subscription.id) if r.slot == slot]
         return run
 
     def slack_posts(self) -> list[SlackCall]:
@@ -377,7 +384,9 @@ async def test_a_run_whose_owner_died_after_posting_is_taken_over_and_not_posted
     [slot] = slots(schedule, a_few_days_ago(), days=1)
     await p.backdate(subscription, slot - timedelta(hours=1))
     lease = timedelta(minutes=5)
-    dying = DigestRunner(p.briefings, {platform: DiesAfterPosting(p.posters[platform])}, owner="dead", lease=lease)
+    dying = DigestRunner(
+        p.briefings.store, {platform: DiesAfterPosting(p.posters[platform])}, owner="dead", lease=lease
+    )
 
     with pytest.raises(Died):
         await dying.tick(slot + timedelta(minutes=1))

@@ -19,13 +19,16 @@ import pytest
 from sqlalchemy import update
 
 from briefings.access import Caller
-from briefings.digests.runner import DigestRunner, run_marker
+from briefings.digests.runner import DigestRunner
+from briefings.digests.tick import run_marker
 from briefings.reply import Reply
 from briefings.schedules import ALL_DAYS, Schedule, parse_days
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
-from briefings.store.digests import CLAIMED, PENDING, POSTED, RETRY, DigestStore, Subscription
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import CLAIMED, PENDING, POSTED, RETRY
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import Subscription, SubscriptionStore
 from tests.conftest import ROOT, SEEDS
 
 SLUG = "syria-coast-2025-03"
@@ -46,7 +49,7 @@ def settings_for(url: str) -> CoreSettings:
 async def make_subscriptions(briefings: Briefings, count: int, now: datetime) -> list[Subscription]:
     """`count` daily subscriptions in several zones, each with one slot due within the 6 hours before `now`
     (so `now` posts it on time or late, never skips it), created 20 hours before `now`."""
-    digests = DigestStore(briefings.store)
+    digests = SubscriptionStore(briefings.store)
     for i in range(count):
         zone = ZoneInfo(ZONES[i % len(ZONES)])
         slot = now - timedelta(minutes=(i * 7) % 300)
@@ -77,16 +80,18 @@ async def queue_urgent(briefings: Briefings) -> int:
 
 
 async def pending_runs(briefings: Briefings) -> list:  # type: ignore[type-arg]
-    digests = DigestStore(briefings.store)
-    return [r for s in await digests.subscriptions() for r in await digests.history(s.id) if r.status == PENDING]
+    subscribed = await SubscriptionStore(briefings.store).subscriptions()
+    history = RunHistory(briefings.store)
+    return [r for s in subscribed for r in await history.history(s.id) if r.status == PENDING]
 
 
 async def assert_database_agrees(url: str, posts: Counter[tuple[str, str]]) -> None:
     """Every run is finished (posted), one row per post, each with a message id."""
     briefings = await Briefings.start(settings_for(url))
     try:
-        digests = DigestStore(briefings.store)
-        rows = [r for s in await digests.subscriptions(active=None) for r in await digests.history(s.id)]
+        digests = SubscriptionStore(briefings.store)
+        history = RunHistory(briefings.store)
+        rows = [r for s in await digests.subscriptions(active=None) for r in await history.history(s.id)]
         unfinished = [(r.key, r.status) for r in rows if r.status in (CLAIMED, RETRY, PENDING)]
         assert unfinished == []
         posted = [r for r in rows if r.status == POSTED]
@@ -219,7 +224,7 @@ async def test_several_runners_in_one_process_post_every_slot_exactly_once(datab
         runners = []
         for i, service in enumerate(services):
             poster = shared.for_runner(f"r{i}")
-            runners.append(DigestRunner(service, {"console": poster}, owner=f"runner-{i}"))  # type: ignore[dict-item]
+            runners.append(DigestRunner(service.store, {"console": poster}, owner=f"runner-{i}"))  # type: ignore[dict-item]
         for now in nows:
             for _ in range(repeats):
                 reports = await asyncio.wait_for(asyncio.gather(*(r.tick(now) for r in runners)), timeout=60)
@@ -289,7 +294,7 @@ async def test_one_sqlite_bot_restarted_and_crashed_posts_every_slot_once(sqlite
     end = datetime(2025, 11, 2, 12, 0, tzinfo=UTC)
     step = timedelta(hours=2, minutes=50)  # twice this is inside the grace; once is longer than the lease
     briefings = await Briefings.start(settings_for(sqlite_url))
-    digests = DigestStore(briefings.store)
+    digests = SubscriptionStore(briefings.store)
     for i, (at, zone, days) in enumerate(SCHEDULES):
         hour, minute = (int(p) for p in at.split(":"))
         schedule = Schedule(time(hour, minute), ZoneInfo(zone), parse_days(days) if days != "daily" else ALL_DAYS)
@@ -299,7 +304,7 @@ async def test_one_sqlite_bot_restarted_and_crashed_posts_every_slot_once(sqlite
     made = await digests.subscriptions()
 
     poster = CrashingPoster()
-    runner = DigestRunner(briefings, {"console": poster}, owner="bot-0")  # type: ignore[dict-item]
+    runner = DigestRunner(briefings.store, {"console": poster}, owner="bot-0")  # type: ignore[dict-item]
     now, last, ticks, restarts, crashes = start, start, 0, 0, 0
     try:
         while now <= end:
@@ -318,7 +323,7 @@ async def test_one_sqlite_bot_restarted_and_crashed_posts_every_slot_once(sqlite
                 await briefings.close()
                 restarts += 1
                 briefings = await Briefings.start(settings_for(sqlite_url))
-                runner = DigestRunner(briefings, {"console": poster}, owner=f"bot-{restarts}")  # type: ignore[dict-item]
+                runner = DigestRunner(briefings.store, {"console": poster}, owner=f"bot-{restarts}")  # type: ignore[dict-item]
             ticks += 1
             last, now = now, now + step
         poster.crash_before = poster.crash_after = 0

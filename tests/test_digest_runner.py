@@ -14,20 +14,23 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import update
 
-import briefings.store.digests as digests_module
 import briefings.store.store as store_module
+import briefings.store.subscriptions as subscriptions_module
 from bot.scheduler import DigestClock
 from briefings.access import Caller
 from briefings.answers.common import local_time
 from briefings.digests.posting import PostError
-from briefings.digests.runner import DigestRunner, TickReport, run_marker, slot_key
+from briefings.digests.runner import DigestRunner
+from briefings.digests.tick import TickReport, run_marker, slot_key
 from briefings.render_text import render
 from briefings.reply import Outcome, Reply
 from briefings.schedules import Schedule, parse_days, parse_zone
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
-from briefings.store.digests import FAILED, PENDING, POSTED, RETRY, SKIPPED, DigestStore, Run, Subscription
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import FAILED, PENDING, POSTED, RETRY, SKIPPED, Run, RunStore
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import Subscription, SubscriptionStore
 from tests.conftest import Ask
 
 SLUG = "syria-coast-2025-03"
@@ -109,7 +112,7 @@ async def subscribe(
     schedules slots at or after it)."""
     hour, minute = (int(part) for part in at.split(":"))
     schedule = Schedule(time(hour, minute), parse_zone(zone), parse_days(days))
-    made = await DigestStore(briefings.store).subscribe(channel, SLUG, schedule, "test")
+    made = await SubscriptionStore(briefings.store).subscribe(channel, SLUG, schedule, "test")
     await set_created_at(briefings, made.id, created_at)
     return await find_subscription(briefings, made.id)
 
@@ -122,13 +125,13 @@ async def set_created_at(briefings: Briefings, subscription_id: int, created_at:
 
 
 async def find_subscription(briefings: Briefings, subscription_id: int) -> Subscription:
-    found = [s for s in await DigestStore(briefings.store).subscriptions(active=None) if s.id == subscription_id]
+    found = [s for s in await SubscriptionStore(briefings.store).subscriptions(active=None) if s.id == subscription_id]
     assert len(found) == 1
     return found[0]
 
 
 async def history(briefings: Briefings, subscription: Subscription) -> list[Run]:
-    return await DigestStore(briefings.store).history(subscription.id)
+    return await RunHistory(briefings.store).history(subscription.id)
 
 
 def marker(subscription: Subscription, slot: datetime) -> str:
@@ -136,7 +139,8 @@ def marker(subscription: Subscription, slot: datetime) -> str:
 
 
 def runner_for(briefings: Briefings, poster: RecordingPoster, **options: object) -> DigestRunner:
-    return DigestRunner(briefings, {"console": poster, "slack": poster, "discord": poster}, **options)  # type: ignore[arg-type]
+    posters = {"console": poster, "slack": poster, "discord": poster}
+    return DigestRunner(briefings.store, posters, briefings.urgency, **options)  # type: ignore[arg-type]
 
 
 class Clock:
@@ -153,7 +157,7 @@ class Clock:
 def clock(briefings: Briefings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     value = Clock(datetime.now(UTC))
     monkeypatch.setattr(store_module, "now", value)
-    monkeypatch.setattr(digests_module, "now", value)
+    monkeypatch.setattr(subscriptions_module, "now", value)
     briefings.clock = value
     yield value
 
@@ -233,7 +237,7 @@ async def test_each_channel_gets_its_own_slot_in_its_own_zone(briefings: Briefin
 async def test_a_subscription_without_a_poster_for_its_platform_is_left_alone(briefings: Briefings) -> None:
     subscription = await subscribe(briefings, "discord:D1")
     poster = RecordingPoster()
-    runner = DigestRunner(briefings, {"slack": poster})  # type: ignore[dict-item]
+    runner = DigestRunner(briefings.store, {"slack": poster})  # type: ignore[dict-item]
     assert (await runner.tick(SLOT + MINUTE)).posted == 0
     assert poster.attempts == 0
     assert await history(briefings, subscription) == []  # not claimed: a Discord process will post it
@@ -267,10 +271,11 @@ async def test_a_slot_missed_by_two_hours_is_posted_late(briefings: Briefings) -
     ],
 )
 async def test_the_grace_is_six_hours_by_default(briefings: Briefings, late: timedelta, posted: bool) -> None:
-    assert briefings.digest_grace == timedelta(hours=6)
     subscription = await subscribe(briefings, "slack:C1")
     poster = RecordingPoster()
-    report = await runner_for(briefings, poster).tick(SLOT + late)
+    runner = runner_for(briefings, poster)
+    assert runner.grace == CoreSettings.model_fields["digest_grace"].default == timedelta(hours=6)
+    report = await runner.tick(SLOT + late)
     assert (report.posted, report.skipped) == ((1, 0) if posted else (0, 1))
     [run] = await history(briefings, subscription)
     assert run.slot == SLOT
@@ -504,8 +509,7 @@ async def test_three_failed_slots_in_a_row_suspend_the_channel(briefings: Briefi
 
 
 async def claim_as_dead_process(briefings: Briefings, subscription: Subscription, slot: datetime) -> Run:
-    digests = DigestStore(briefings.store)
-    run_id = await digests.claim(
+    run_id = await RunStore(briefings.store).claim(
         subscription.id,
         slot_key(slot),
         kind="digest",
@@ -515,7 +519,7 @@ async def claim_as_dead_process(briefings: Briefings, subscription: Subscription
         slot=slot,
     )
     assert run_id is not None
-    [run] = [r for r in await digests.history(subscription.id) if r.id == run_id]
+    [run] = [r for r in await RunHistory(briefings.store).history(subscription.id) if r.id == run_id]
     return run
 
 
@@ -564,9 +568,9 @@ async def test_an_urgent_update_is_posted_once_to_each_subscribed_channel(briefi
     c2 = await subscribe(briefings, "slack:C2", "18:00", "Asia/Damascus", "mon-fri")
     d1 = await subscribe(briefings, "discord:D1")
     gone = await subscribe(briefings, "slack:C9")
-    assert await DigestStore(briefings.store).unsubscribe("slack:C9", SLUG) == 1
+    assert await SubscriptionStore(briefings.store).unsubscribe("slack:C9", SLUG) == 1
     woken: list[bool] = []
-    briefings.urgent_listeners.append(lambda: woken.append(True))
+    briefings.urgency.listen(lambda: woken.append(True))
     poster = RecordingPoster()
     runner = runner_for(briefings, poster)
 
@@ -636,7 +640,7 @@ async def test_digest_subscribe_list_preview_unsubscribe(
     assert reply.outcome is Outcome.refused and "for moderators" in text
     reply, text = await ask("/digest unsubscribe", reader)
     assert reply.outcome is Outcome.refused
-    assert await DigestStore(briefings.store).subscriptions(active=None) == []
+    assert await SubscriptionStore(briefings.store).subscriptions(active=None) == []
 
     _, text = await ask("/digest list")
     assert "No digest in this channel yet" in text
@@ -651,7 +655,7 @@ async def test_digest_subscribe_list_preview_unsubscribe(
     text = await accepted(ask, "/digest subscribe time=18:00 tz=UTC days=fri-mon", moderator)
     assert "18:00 UTC, mon,fri,sat,sun" in text
 
-    [subscription, *_] = await DigestStore(briefings.store).subscriptions(channel="console")
+    [subscription, *_] = await SubscriptionStore(briefings.store).subscriptions(channel="console")
     assert subscription.schedule == Schedule(time(7, 30), LONDON, frozenset(range(5)))
     assert subscription.slug == SLUG and subscription.active
 
@@ -675,7 +679,7 @@ async def test_digest_subscribe_list_preview_unsubscribe(
 async def test_digest_subscribe_on_slack_through_the_core(briefings: Briefings) -> None:
     reply = await briefings.handle("/digest subscribe 08:00 Europe/London daily", MOD_SLACK)
     assert reply.ok, render(reply)
-    [subscription] = await DigestStore(briefings.store).subscriptions(channel="slack:C1")
+    [subscription] = await SubscriptionStore(briefings.store).subscriptions(channel="slack:C1")
     assert subscription.schedule.describe() == "08:00 Europe/London, daily"
     reply = await briefings.handle("/digest subscribe 08:00 Europe/London", Caller("slack", "U0OTHER", "slack:C1"))
     assert reply.outcome is Outcome.refused
@@ -701,13 +705,13 @@ async def test_digest_subscribe_errors_give_examples(
     assert reply.outcome is not Outcome.answered, text
     assert "Not subscribed — " in text and expected in text, text
     assert "Example: /digest subscribe 07:30 Europe/London mon-fri" in text
-    assert await DigestStore(briefings.store).subscriptions(active=None) == []
+    assert await SubscriptionStore(briefings.store).subscriptions(active=None) == []
 
 
 async def test_digest_subscribe_then_the_runner_posts_it(briefings: Briefings, ask: Ask, moderator: Caller) -> None:
     """A subscription made through the command is posted at its first slot after it was made (real time)."""
     await accepted(ask, "/digest subscribe 08:00 UTC", moderator)
-    [subscription] = await DigestStore(briefings.store).subscriptions()
+    [subscription] = await SubscriptionStore(briefings.store).subscriptions()
     first = subscription.schedule.next_after(subscription.created_at)
     poster = RecordingPoster()
     runner = runner_for(briefings, poster)
@@ -792,7 +796,7 @@ async def test_the_clock_wakes_up_for_an_urgent_update(briefings: Briefings) -> 
     assert len(counted.started) == 2  # woken, not the hourly interval
     assert [p.channel for p in poster.posts] == ["C1"]
     assert poster.posts[0].reply.title.startswith("Urgent update")
-    assert clock.wake not in briefings.urgent_listeners
+    assert not briefings.urgency.listening(clock.wake)
 
 
 async def test_stopping_the_clock_leaves_no_tick_running(briefings: Briefings) -> None:

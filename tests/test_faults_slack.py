@@ -19,11 +19,14 @@ from sqlalchemy import update
 from bot.settings import Settings
 from bot.slack_chat.adapter import SlackAdapter
 from briefings.access import Caller
-from briefings.digests.runner import DigestRunner, TickReport
+from briefings.digests.runner import DigestRunner
+from briefings.digests.tick import TickReport
 from briefings.schedules import Schedule
 from briefings.service import Briefings
-from briefings.store.digests import POSTED, DigestStore, Subscription
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import POSTED
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import Subscription, SubscriptionStore
 from tests.conftest import SEEDS
 from tests.fakes.slack import Call, FakeSlack, bot_settings
 
@@ -76,11 +79,17 @@ class Setup:
     subscriptions: list[Subscription]
 
     @property
-    def digests(self) -> DigestStore:
-        return DigestStore(self.briefings[0].store)
+    def digests(self) -> SubscriptionStore:
+        return SubscriptionStore(self.briefings[0].store)
+
+    @property
+    def run_history(self) -> RunHistory:
+        return RunHistory(self.briefings[0].store)
 
     def runners(self) -> list[DigestRunner]:
-        return [DigestRunner(b, {"slack": self.adapter}, owner=f"process-{n}") for n, b in enumerate(self.briefings)]
+        return [
+            DigestRunner(b.store, {"slack": self.adapter}, owner=f"process-{n}") for n, b in enumerate(self.briefings)
+        ]
 
     def marked_messages(self, channel: str) -> list[str]:
         """Run keys of the digest messages that actually reached the channel."""
@@ -101,7 +110,7 @@ async def setup(database_url: str) -> AsyncIterator[Setup]:
     adapter = SlackAdapter(first, settings)
     try:
         await adapter.start()
-        store = DigestStore(first.store)
+        store = SubscriptionStore(first.store)
         slug = (await first.store.situations())[0].slug
         subs = [await store.subscribe(f"slack:{channel}", slug, LONDON, "slack:U0MOD") for channel in CHANNELS]
         yield Setup(slack, adapter, [first, second], subs)
@@ -139,7 +148,7 @@ async def tick_through_the_morning(setup: Setup, slot: datetime) -> list[TickRep
 async def assert_each_channel_once(setup: Setup) -> None:
     for subscription in setup.subscriptions:
         channel = subscription.channel.removeprefix("slack:")
-        runs = [r for r in await setup.digests.history(subscription.id) if r.kind == "digest"]
+        runs = [r for r in await setup.run_history.history(subscription.id) if r.kind == "digest"]
         assert len(runs) == 1 and runs[0].status == POSTED, (channel, runs)
         keys = setup.marked_messages(channel)
         assert len(keys) == 1, (channel, keys)  # arrived, and only once

@@ -273,7 +273,7 @@ async def test_a_stopped_digest_clock_is_not_ready(fake_discord: FakeDiscord, sq
 
 def test_digest_outcomes_are_counted_from_each_tick() -> None:
     from bot.metrics import Metrics
-    from briefings.digests.runner import TickReport
+    from briefings.digests.tick import TickReport
 
     metrics = Metrics()
     metrics.ticked(TickReport(posted=3, late=1, skipped=2, failed=1, retrying=1))

@@ -20,8 +20,10 @@ from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner
 from briefings.schedules import Schedule
 from briefings.service import Briefings
-from briefings.store.digests import POSTED, DigestStore, Run, Subscription
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import POSTED, Run
 from briefings.store.schema import subscriptions
+from briefings.store.subscriptions import Subscription, SubscriptionStore
 from tests.fakes.slack import FakeSlack
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
 from tests.test_discord import MEMBER, settings_for
@@ -32,7 +34,7 @@ LONDON = Schedule(clock_time(8, 0), ZoneInfo("Europe/London"))
 
 async def subscribe(briefings: Briefings, channel: str) -> tuple[Subscription, datetime]:
     """A daily 08:00 London digest in `channel`, created before a slot four days ago; returns it and the slot."""
-    digests = DigestStore(briefings.store)
+    digests = SubscriptionStore(briefings.store)
     slug = await briefings.situation_for(channel)
     subscription = await digests.subscribe(channel, slug, LONDON, "slack:U0MOD")
     slot = LONDON.slot_on((datetime.now(UTC) - timedelta(days=4)).date())
@@ -47,7 +49,7 @@ async def subscribe(briefings: Briefings, channel: str) -> tuple[Subscription, d
 
 
 async def run_of(briefings: Briefings, subscription: Subscription) -> Run:
-    [run] = await DigestStore(briefings.store).history(subscription.id)
+    [run] = await RunHistory(briefings.store).history(subscription.id)
     return run
 
 
@@ -65,7 +67,7 @@ async def test_a_slack_digest_whose_answer_was_lost_is_posted_once(slack_bot: Bo
     subscription, slot = await subscribe(briefings, f"slack:{CHANNEL}")
     fake_slack.dropped["chat.postMessage"] = 1  # Slack stores the digest, then the connection closes unanswered
     poster: Poster = slack_bot.adapter
-    report = await DigestRunner(briefings, {"slack": poster}).tick(slot + timedelta(minutes=1))
+    report = await DigestRunner(briefings.store, {"slack": poster}).tick(slot + timedelta(minutes=1))
 
     messages = fake_slack.history[CHANNEL]
     assert len(messages) == 1, [m["ts"] for m in messages]
@@ -73,7 +75,7 @@ async def test_a_slack_digest_whose_answer_was_lost_is_posted_once(slack_bot: Bo
     run = await run_of(briefings, subscription)
     assert run.status == POSTED and run.message_id == messages[0]["ts"]
     assert fake_slack.called("conversations.history")  # it asked Slack instead of sending again
-    later = await DigestRunner(briefings, {"slack": poster}).tick(slot + timedelta(minutes=30))
+    later = await DigestRunner(briefings.store, {"slack": poster}).tick(slot + timedelta(minutes=30))
     assert later.posted == 0 and len(fake_slack.history[CHANNEL]) == 1
 
 
@@ -82,7 +84,7 @@ async def test_a_digest_is_sent_again_when_slack_never_got_it(slack_bot: Bot, fa
     briefings = slack_bot.briefings
     subscription, slot = await subscribe(briefings, f"slack:{CHANNEL}")
     fake_slack.lost["chat.postMessage"] = 1  # nothing stored, and no answer
-    report = await DigestRunner(briefings, {"slack": slack_bot.adapter}).tick(slot + timedelta(minutes=1))
+    report = await DigestRunner(briefings.store, {"slack": slack_bot.adapter}).tick(slot + timedelta(minutes=1))
     assert report.posted == 1
     assert len(fake_slack.called("chat.postMessage")) == 2 and fake_slack.called("conversations.history")
     [message] = fake_slack.history[CHANNEL]
@@ -92,13 +94,13 @@ async def test_a_digest_is_sent_again_when_slack_never_got_it(slack_bot: Bot, fa
 async def test_an_urgent_update_whose_answer_was_lost_is_posted_once(slack_bot: Bot, fake_slack: FakeSlack) -> None:
     briefings = slack_bot.briefings
     channel = f"slack:{CHANNEL}"
-    subscription = await DigestStore(briefings.store).subscribe(
+    subscription = await SubscriptionStore(briefings.store).subscribe(
         channel, await briefings.situation_for(channel), LONDON, "slack:U0MOD"
     )
     update = "/update toll killed=95 source=SOHR as_of=2025-03-08 urgent=yes"
     assert "Marked urgent" in shown((await slack_bot.command(update, user=MODERATOR)).json())
     fake_slack.dropped["chat.postMessage"] = 1
-    report = await DigestRunner(briefings, {"slack": slack_bot.adapter}).tick(datetime.now(UTC))
+    report = await DigestRunner(briefings.store, {"slack": slack_bot.adapter}).tick(datetime.now(UTC))
 
     [message] = fake_slack.history[CHANNEL]
     assert "Urgent update" in json.dumps(message["blocks"]) and "95 killed" in json.dumps(message["blocks"])
@@ -186,7 +188,7 @@ async def test_a_discord_digest_whose_answer_was_lost_is_posted_once(
     briefings = discord_bot.briefings
     subscription, slot = await subscribe(briefings, f"discord:{CHANNEL_ID}")
     discord_fake.lost_answers = 1  # Discord stores the digest, then answers 500; discord.py sends it again
-    report = await DigestRunner(briefings, {"discord": discord_bot}).tick(slot + timedelta(minutes=1))
+    report = await DigestRunner(briefings.store, {"discord": discord_bot}).tick(slot + timedelta(minutes=1))
 
     posts = channel_posts(discord_fake)
     assert len(posts) == 2 and all(p.body["enforce_nonce"] is True for p in posts)
@@ -218,10 +220,10 @@ async def test_a_discord_digest_whose_connection_closed_is_found_and_not_posted_
     subscription, slot = await subscribe(briefings, f"discord:{CHANNEL_ID}")
     discord_fake.hang_ups = 1  # Discord stores the digest, then the connection closes unanswered
     posters: dict[str, Poster] = {"discord": discord_bot}
-    first = await DigestRunner(briefings, posters).tick(slot + timedelta(minutes=1))
+    first = await DigestRunner(briefings.store, posters).tick(slot + timedelta(minutes=1))
     assert first.retrying == 1 and first.posted == 0  # the outcome is unknown: tried again later
 
-    later = await DigestRunner(briefings, posters).tick(slot + timedelta(minutes=2))
+    later = await DigestRunner(briefings.store, posters).tick(slot + timedelta(minutes=2))
     assert later.posted == 1
     [message] = discord_fake.messages[CHANNEL_ID]
     assert len(channel_posts(discord_fake)) == 1  # found in the channel's history, not sent again

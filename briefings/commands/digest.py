@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from briefings.answers import changed, digest
 from briefings.answers.common import local_time
 from briefings.commands.parse import Request
 from briefings.commands.registry import Context, command
 from briefings.commands.unexpected import unexpected
+from briefings.digests import compose
 from briefings.reply import Line, Outcome, Reply, Section, line, problem, strong, untrusted
 
 if TYPE_CHECKING:  # schedules and subscriptions are loaded by the first /digest, not by every command
     from briefings.schedules import Schedule
-    from briefings.store.digests import DigestStore
+    from briefings.store.subscriptions import SubscriptionStore
 
 USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | preview"
 
@@ -64,9 +64,9 @@ def parse_schedule(words: list[str], options: dict[str, str], default_zone: Zone
 async def digest_command(ctx: Context, request: Request) -> Reply:
     action = request.words[0].lower() if request.words else "list"
     rest = request.words[1:]
-    from briefings.store.digests import DigestStore
+    from briefings.store.subscriptions import SubscriptionStore
 
-    digests = DigestStore(ctx.store)
+    digests = SubscriptionStore(ctx.store)
     channel = ctx.caller.channel
     if action in ("subscribe", "unsubscribe") and not ctx.is_moderator:
         return problem(
@@ -118,7 +118,9 @@ async def digest_command(ctx: Context, request: Request) -> Reply:
     if action == "list":
         return await _list(ctx, digests)
     if action == "preview":
-        since = await digests.last_digest_at(channel, ctx.slug)
+        from briefings.store.run_history import RunHistory
+
+        since = await RunHistory(ctx.store).last_digest_at(channel, ctx.slug)
         mine = await digests.subscriptions(channel=channel, slug=ctx.slug)
         return await preview(ctx, since, mine[0].schedule.zone if mine else None)
     return problem(f"Unknown /digest action “{action}”.", f"Usage: {USAGE}")
@@ -130,15 +132,13 @@ def next_line(upcoming: datetime, zone: ZoneInfo) -> Line:
 
 
 async def preview(ctx: Context, since: datetime | None, zone: ZoneInfo | None = None) -> Reply:
-    """The digest as this channel would get it now, its times in the channel's subscription's zone if any."""
-    start = since or ctx.now - timedelta(hours=24)
-    snapshot = await ctx.snapshot()
-    found = await changed.gather(ctx.store, snapshot, start, slice(0, digest.SHOWN_AT_MOST))
-    reply = digest.answer(snapshot, found, ctx.now)
-    return digest.in_zone(reply, start, ctx.now, zone) if zone is not None else reply
+    """The digest as this channel would get it now (its chart too), its times in the channel's subscription's
+    zone if any."""
+    shared = await compose.situation_digest(ctx.store, ctx.slug, since, ctx.now, ctx.version)
+    return compose.for_channel(shared, since, ctx.now, zone)
 
 
-async def _list(ctx: Context, digests: DigestStore) -> Reply:
+async def _list(ctx: Context, digests: SubscriptionStore) -> Reply:
     subscriptions = await digests.subscriptions(channel=ctx.caller.channel, active=None)
     lines: list[Line] = []
     titles = {s.slug: s.title for s in await ctx.store.situations()}

@@ -50,35 +50,14 @@ async def recorded(
         lines += fact_lines(after, revision.key, revision.fact)
     keys = ", ".join(r.key for r in written)
     if _yes(request.options.get("urgent")):
-        channels = await queue_urgent(ctx, written[0].batch)
+        from briefings.digests.urgent import queue_urgent  # subscriptions: only an urgent change needs them
+
+        channels = await queue_urgent(ctx.store, ctx.slug, written[0].batch, ctx.now)
+        if channels:
+            ctx.urgent()
         lines.append(line(f"Marked urgent: posting now to {channels} subscribed channel(s)."))
     footer = line(f"/history {keys}" + (" · /undo takes it back" if undoable else ""))
     return Reply(title, [Section(None, lines)], footer, written=tuple(r.key for r in written))
-
-
-async def queue_urgent(ctx: Context, batch: str) -> int:
-    """One pending urgent run per subscribed channel of the situation (not per subscription: a channel with two
-    digest times still gets it once); the scheduler posts each once."""
-    from briefings.store.digests import PENDING, DigestStore  # subscriptions: only an urgent change needs them
-
-    digests = DigestStore(ctx.store)
-    count = 0
-    by_channel = {s.channel: s for s in reversed(await digests.subscriptions(slug=ctx.slug))}
-    for subscription in by_channel.values():
-        created = await digests.claim(
-            subscription.id,
-            f"urgent:{batch}",
-            kind="urgent",
-            owner="",
-            at=ctx.now,
-            lease_until=None,
-            batch=batch,
-            status=PENDING,
-        )
-        count += created is not None
-    if count:
-        ctx.urgent()
-    return count
 
 
 def _yes(value: str | None) -> bool:

@@ -7,7 +7,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from types import TracebackType
 
-from briefings.store.digests import DigestStore, Posted
+from briefings.store.runs import Posted, RunStore
 
 Job = Callable[[], Awaitable[None]]
 
@@ -99,8 +99,8 @@ class PostedRecorder:
     dies first, whoever takes the run over finds the post on the platform (`Poster.find_posted`) and records it
     instead of posting again."""
 
-    def __init__(self, digests: DigestStore, owner: str, batch: int = 100) -> None:
-        self.digests = digests
+    def __init__(self, runs: RunStore, owner: str, batch: int = 100) -> None:
+        self.runs = runs
         self.owner = owner
         self.batch = batch
         self._waiting: list[Posted] = []
@@ -113,4 +113,4 @@ class PostedRecorder:
     async def flush(self) -> None:
         waiting, self._waiting = self._waiting, []
         if waiting:
-            await self.digests.finish_posted(waiting, self.owner)
+            await self.runs.finish_posted(waiting, self.owner)

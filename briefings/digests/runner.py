@@ -12,35 +12,23 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
-import time
-import uuid
-from collections.abc import Awaitable, Callable, Hashable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import partial
 
-from briefings.answers import digest
-from briefings.answers.cards import fact_lines
-from briefings.answers.common import local_time
+from briefings.digests import compose
 from briefings.digests.fanout import ChannelPool, PostedRecorder
 from briefings.digests.posting import Poster, PostError
-from briefings.reply import Line, Reply, Section, line
+from briefings.digests.tick import Tick, TickReport, default_owner, run_marker, slot_key
+from briefings.reply import Reply
 from briefings.schedules import Schedule
-from briefings.service import Briefings
-from briefings.store.digests import (
-    CLAIMED,
-    FAILED,
-    RETRY,
-    SKIPPED,
-    DigestStore,
-    NewRun,
-    Posted,
-    Run,
-    Subscription,
-    chunks,
-)
+from briefings.settings import DIGEST_GRACE
+from briefings.store import Store
+from briefings.store.run_history import RunHistory
+from briefings.store.runs import CLAIMED, FAILED, RETRY, SKIPPED, NewRun, Posted, Run, RunStore, chunks
+from briefings.store.subscriptions import Subscription, SubscriptionStore
+from briefings.urgency import Urgency
 
 log = logging.getLogger(__name__)
 MAX_SKIPPED_RECORDED = 60
@@ -48,77 +36,15 @@ SUSPEND_AFTER = 3
 """Consecutive failed runs after which a channel's subscription is suspended."""
 
 
-def default_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
-
-
-def slot_key(slot: datetime) -> str:
-    return "digest:" + slot.strftime("%Y-%m-%dT%H:%MZ")
-
-
-def run_marker(subscription_id: int, run: Run) -> str:
-    """A short mark for the platform message (at most 25 characters: Discord's nonce limit)."""
-    if run.slot is not None:
-        return f"d{subscription_id}-{run.slot:%y%m%d%H%M}"
-    return f"u{subscription_id}-{(run.batch or run.key)[-10:].replace('-', '')}"
-
-
-@dataclass
-class TickReport:
-    posted: int = 0
-    late: int = 0
-    """Of those posted, how many were posted late."""
-    skipped: int = 0
-    failed: int = 0
-    retrying: int = 0
-
-
-@dataclass
-class Tick:
-    """What one tick knows: its instant, what it read for composing, the replies it composed, the posts it has
-    yet to record."""
-
-    now: datetime
-    recorder: PostedRecorder
-    started: float = field(default_factory=time.monotonic)
-    skipped: dict[int, list[datetime]] = field(default_factory=dict)
-    """Skipped slots by subscription id, oldest run first."""
-    last_digest: dict[tuple[str, str], datetime] = field(default_factory=dict)
-    """When each (channel, situation slug) last got a digest."""
-    loaded: set[int] = field(default_factory=set)
-    """Subscriptions whose skipped slots and last digest were read."""
-    composed: dict[Hashable, asyncio.Future[Reply]] = field(default_factory=dict)
-
-    def lease_until(self, lease: timedelta) -> datetime:
-        """A lease from the moment it is taken: `now` is when the tick began, and a fan-out takes a while."""
-        return self.now + timedelta(seconds=time.monotonic() - self.started) + lease
-
-    async def once(self, key: Hashable, make: Callable[[], Awaitable[Reply]]) -> Reply:
-        """The reply for `key`, made by the first caller; the others wait for it. Callers must not change it."""
-        future = self.composed.get(key)
-        if future is None:
-            future = asyncio.get_running_loop().create_future()
-            self.composed[key] = future
-            try:
-                future.set_result(await make())
-            except BaseException as exc:
-                del self.composed[key]
-                if isinstance(exc, asyncio.CancelledError):
-                    future.cancel()
-                else:
-                    future.set_exception(exc)
-                    future.exception()  # retrieved: the callers waiting (if any) get it
-                raise
-        return await future
-
-
 @dataclass
 class DigestRunner:
-    briefings: Briefings
+    store: Store
     posters: dict[str, Poster]
     """By platform: `slack`, `discord`, `console` (the prefix of a subscription's channel key)."""
-    grace: timedelta | None = None
-    """How late a missed slot may still be posted; default: the service's setting."""
+    urgency: Urgency = field(default_factory=Urgency)
+    """Raised by the commands that leave urgent posts waiting (the clock ticks at once)."""
+    grace: timedelta = DIGEST_GRACE
+    """How late a missed slot may still be posted (the `digest_grace` setting)."""
     lease: timedelta = timedelta(minutes=5)
     late_after: timedelta = timedelta(minutes=5)
     max_attempts: int = 5
@@ -131,17 +57,21 @@ class DigestRunner:
     record_batch: int = 100
     """Posted runs recorded per transaction."""
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    subscriptions: SubscriptionStore = field(init=False)
+    runs: RunStore = field(init=False)
+    history: RunHistory = field(init=False)
 
-    @property
-    def digests(self) -> DigestStore:
-        return DigestStore(self.briefings.store)
+    def __post_init__(self) -> None:
+        self.subscriptions = SubscriptionStore(self.store)
+        self.runs = RunStore(self.store)
+        self.history = RunHistory(self.store)
 
     async def tick(self, now: datetime) -> TickReport:
         """Claims and posts every due slot and every run left to take; safe to call from many processes."""
         report = TickReport()
         async with self._lock:
-            tick = Tick(now, PostedRecorder(self.digests, self.owner, self.record_batch))
-            subscriptions = {s.id: s for s in await self.digests.subscriptions() if self._poster(s)}
+            tick = Tick(now, PostedRecorder(self.runs, self.owner, self.record_batch))
+            subscriptions = {s.id: s for s in await self.subscriptions.subscriptions() if self._poster(s)}
             due = await self._due(list(subscriptions.values()), now, report)
             await self._load(tick, [subscription for subscription, _ in due])
             async with ChannelPool(self.concurrency) as pool:
@@ -149,7 +79,7 @@ class DigestRunner:
                     await self._claim_and_post(tick, part, pool, report)
             await tick.recorder.flush()
 
-            takeable = [run for run in await self.digests.takeable(now) if run.subscription_id in subscriptions]
+            takeable = [run for run in await self.runs.takeable(now) if run.subscription_id in subscriptions]
             await self._load(tick, [subscriptions[run.subscription_id] for run in takeable if run.kind == "digest"])
             async with ChannelPool(self.concurrency) as pool:
                 for runs in chunks(takeable, self.claim_batch):
@@ -174,12 +104,12 @@ class DigestRunner:
                 due[subscription.id] = slot
         if not due:
             return []
-        known = await self.digests.existing({id_: slot_key(slot) for id_, slot in due.items()})
+        known = await self.history.existing({id_: slot_key(slot) for id_, slot in due.items()})
         todo = [s for s in subscriptions if s.id in due and s.id not in known]
         if not todo:
             return []
-        last_slots = await self.digests.latest_slots([s.id for s in todo])
-        grace = self.grace if self.grace is not None else self.briefings.digest_grace
+        last_slots = await self.history.latest_slots([s.id for s in todo])
+        grace = self.grace
         skips: list[NewRun] = []
         postable: list[tuple[Subscription, datetime]] = []
         for subscription in todo:
@@ -197,7 +127,7 @@ class DigestRunner:
             else:
                 postable.append((subscription, slot))
         if skips:
-            created = await self.digests.claim_many(skips, owner=self.owner, at=now, lease_until=None)
+            created = await self.runs.claim_many(skips, owner=self.owner, at=now, lease_until=None)
             channels = {s.id: s.channel for s in todo}
             for skip in skips:
                 if (skip.subscription_id, skip.key) in created and skip.slot is not None:
@@ -215,8 +145,8 @@ class DigestRunner:
         new = [s for s in subscriptions if s.id not in tick.loaded]
         if not new:
             return
-        tick.skipped.update(await self.digests.skipped_slots([s.id for s in new]))
-        last = await self.digests.last_digests_at({s.channel for s in new})
+        tick.skipped.update(await self.history.skipped_slots([s.id for s in new]))
+        last = await self.history.last_digests_at({s.channel for s in new})
         for channel_slug, at in last.items():
             tick.last_digest.setdefault(channel_slug, at)
         tick.loaded.update(s.id for s in new)
@@ -226,9 +156,7 @@ class DigestRunner:
     ) -> None:
         now = tick.now
         claims = [NewRun(s.id, slot_key(slot), "digest", slot, late=now - slot > self.late_after) for s, slot in due]
-        created = await self.digests.claim_many(
-            claims, owner=self.owner, at=now, lease_until=tick.lease_until(self.lease)
-        )
+        created = await self.runs.claim_many(claims, owner=self.owner, at=now, lease_until=tick.lease_until(self.lease))
         for claim, (subscription, slot) in zip(claims, due, strict=True):
             run_id = created.get((claim.subscription_id, claim.key))
             if run_id is None:
@@ -248,7 +176,7 @@ class DigestRunner:
     ) -> None:
         """Takes pending runs, runs due for a retry and runs whose owner's lease ran out; posts the ones it got
         (after looking for the post on the platform, unless the run was never attempted)."""
-        taken = await self.digests.take_many(takeable, self.owner, tick.lease_until(self.lease))
+        taken = await self.runs.take_many(takeable, self.owner, tick.lease_until(self.lease))
         for run in takeable:
             if run.id in taken:
                 mine = replace(run, attempts=run.attempts + 1, status=CLAIMED)
@@ -277,7 +205,7 @@ class DigestRunner:
             return
         await self._posted(tick, subscription, run, message_id, report)
         if subscription.failures:
-            await self.digests.record_success(subscription.id)
+            await self.subscriptions.record_success(subscription.id)
 
     async def _posted(
         self, tick: Tick, subscription: Subscription, run: Run, message_id: str, report: TickReport
@@ -295,7 +223,7 @@ class DigestRunner:
         attempts = max(run.attempts, 1)
         if not permanent and attempts < self.max_attempts:
             wait = timedelta(seconds=30 * 4 ** (attempts - 1))
-            await self.digests.finish(run.id, RETRY, error=str(exc), next_attempt=now + wait)
+            await self.runs.finish(run.id, RETRY, error=str(exc), next_attempt=now + wait)
             log.warning(
                 "posting %s to %s failed (attempt %d), retrying in %s: %s",
                 run.key,
@@ -306,10 +234,10 @@ class DigestRunner:
             )
             report.retrying += 1
             return
-        await self.digests.finish(run.id, FAILED, error=str(exc))
-        failures = await self.digests.record_failure(subscription.id, str(exc), suspend=permanent)
+        await self.runs.finish(run.id, FAILED, error=str(exc))
+        failures = await self.subscriptions.record_failure(subscription.id, str(exc), suspend=permanent)
         if not permanent and failures >= SUSPEND_AFTER:
-            await self.digests.record_failure(subscription.id, str(exc), suspend=True)
+            await self.subscriptions.record_failure(subscription.id, str(exc), suspend=True)
         log.error(
             "posting %s to %s failed for good%s: %s. Moderators: check the bot is still in that channel, "
             "then /digest subscribe again there.",
@@ -324,42 +252,12 @@ class DigestRunner:
         """The reply for a run: the tick's one copy of the digest (or urgent update) with this channel's notes."""
         slug = subscription.slug
         if run.kind == "urgent":
-            shared = await tick.once(("urgent", slug, run.batch or ""), partial(self._urgent, subscription, run))
-            return replace(shared, sections=list(shared.sections))
+            batch = run.batch or ""
+            shared = await tick.once(("urgent", slug, batch), partial(compose.urgent_update, self.store, slug, batch))
+            return compose.for_channel(shared, None, tick.now, None)
         since = tick.last_digest.get((subscription.channel, slug))
-        shared = await tick.once(("digest", slug, since), partial(self.briefings.digest, slug, since, tick.now))
-        start = since or tick.now - timedelta(hours=24)
-        reply = digest.in_zone(shared, start, tick.now, subscription.schedule.zone)
-        notes = self._notes(subscription, run, since, tick.skipped.get(subscription.id, []))
-        if notes:
-            reply.sections.insert(0, Section(None, notes))
-        return reply
-
-    @staticmethod
-    def _notes(subscription: Subscription, run: Run, since: datetime | None, skipped: list[datetime]) -> list[Line]:
+        make = partial(compose.situation_digest, self.store, slug, since, tick.now)
+        shared = await tick.once(("digest", slug, since), make)
         zone = subscription.schedule.zone
-        notes = []
-        if run.late and run.slot:
-            notes.append(line(f"Posted late: this digest was due {local_time(run.slot, zone)}."))
-        missed = [slot for slot in skipped if since is None or slot > since]
-        if missed:
-            times = ", ".join(local_time(slot, zone) for slot in missed[-5:])
-            more = f" and {len(missed) - 5} earlier" if len(missed) > 5 else ""
-            notes.append(
-                line(
-                    f"Not posted while the bot was unavailable: {times}{more}. "
-                    "What changed since then is included below."
-                )
-            )
-        return notes
-
-    async def _urgent(self, subscription: Subscription, run: Run) -> Reply:
-        store = self.briefings.store
-        revisions = await store.batch(subscription.slug, run.batch or "")
-        snapshot = await store.snapshot(subscription.slug)
-        lines = [ln for r in revisions for ln in fact_lines(snapshot, r.key, r.fact)]
-        return Reply(
-            f"Urgent update — {snapshot.situation.title}",
-            [Section(None, lines)],
-            line("/history ID for the full record"),
-        )
+        notes = compose.notes(zone, run.slot if run.late else None, since, tick.skipped.get(subscription.id, []))
+        return compose.for_channel(shared, since, tick.now, zone, notes)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from briefings.digests.posting import Poster
-from briefings.digests.runner import default_owner
+from briefings.digests.tick import default_owner
 from briefings.feeds.telling import announcement
 from briefings.ingest.feed_entries import FeedEntry, NotAFeed, read_feed
 from briefings.ingest.fetch import FEED_ACCEPT, Refusal, fetch, fetch_article
