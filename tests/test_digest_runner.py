@@ -633,6 +633,24 @@ async def accepted(ask: Ask, command: str, caller: Caller | None = None) -> str:
     return text
 
 
+async def test_the_preview_is_the_digest_the_channel_gets_chart_included(
+    briefings: Briefings, ask: Ask, clock: Clock
+) -> None:
+    slot = future_slot(5)  # 08:00 in Damascus
+    await subscribe(briefings, "slack:C1", "08:00", "Asia/Damascus", created_at=slot - timedelta(hours=3))
+    clock.at = slot - timedelta(hours=2)
+    await accepted(ask, "/update toll killed=120 source=SOHR as_of=2025-03-08T18:00", MOD_SLACK)
+    clock.at = slot + MINUTE
+    preview = await briefings.handle("/digest preview", MOD_SLACK)
+    poster = RecordingPoster()
+    assert (await runner_for(briefings, poster).tick(clock.at)).posted == 1
+    [post] = poster.posts
+    assert post.reply.image is not None, "tolls changed: the posted digest carries the toll over time"
+    assert preview.image == post.reply.image
+    assert render(preview) == post.text
+    assert "UTC+03" in preview.title
+
+
 async def test_digest_subscribe_list_preview_unsubscribe(
     briefings: Briefings, ask: Ask, moderator: Caller, reader: Caller
 ) -> None:
