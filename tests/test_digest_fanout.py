@@ -25,12 +25,14 @@ from sqlalchemy import event, insert
 from bot.settings import Settings
 from bot.slack_chat.adapter import SlackAdapter
 from briefings.access import Caller
+from briefings.digests import compose
 from briefings.digests.posting import Poster
 from briefings.digests.runner import DigestRunner
 from briefings.digests.tick import TickReport, run_marker, slot_key
 from briefings.reply import Reply
 from briefings.schedules import Schedule
 from briefings.service import Briefings
+from briefings.store import Store
 from briefings.store.run_history import RunHistory
 from briefings.store.runs import CLAIMED, POSTED, Run, RunStore
 from briefings.store.schema import subscriptions
@@ -214,15 +216,18 @@ async def postgres_setup(postgres_url: str) -> AsyncIterator[Setup]:
 
 
 def count_digests(briefings: Briefings, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, Any, Any]]:
-    """Records every `Briefings.digest` call (the digest still composed by the real method)."""
+    """Records every digest composed (by the real composer) for this service's store."""
     calls: list[tuple[str, Any, Any]] = []
-    real: Callable[..., Awaitable[Reply]] = briefings.digest
+    real: Callable[..., Awaitable[Reply]] = compose.situation_digest
 
-    async def counted(slug: str, since: datetime | None = None, now: datetime | None = None) -> Reply:
-        calls.append((slug, since, now))
-        return await real(slug, since, now)
+    async def counted(
+        store: Store, slug: str, since: datetime | None, now: datetime, version: int | None = None
+    ) -> Reply:
+        if store is briefings.store:
+            calls.append((slug, since, now))
+        return await real(store, slug, since, now, version)
 
-    monkeypatch.setattr(briefings, "digest", counted)
+    monkeypatch.setattr(compose, "situation_digest", counted)
     return calls
 
 
