@@ -61,7 +61,7 @@ async def test_a_digest_whose_answer_was_lost_is_found_not_posted_again(adapter:
     assert subscribed.ok and "08:00 UTC" in subscribed.text
     assert not (await adapter.ask("/digest subscribe 09:00 UTC", user="reader", channel="newsroom")).ok
 
-    runner = DigestRunner(adapter.briefings, {adapter.platform: adapter})
+    runner = DigestRunner(adapter.briefings.store, {adapter.platform: adapter}, adapter.briefings.urgency)
     slot = datetime.combine(datetime.now(UTC).date() + timedelta(days=2), time(8), UTC)
     adapter.lose = 1  # the post goes out, its answer does not come back
     first = await runner.tick(slot + timedelta(minutes=1))

@@ -27,7 +27,7 @@ def chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
 
 @dataclass(frozen=True)
 class NewRun:
-    """A run row to create in a batch (see `DigestStore.claim_many`)."""
+    """A run row to create in a batch (see `RunStore.claim_many`)."""
 
     subscription_id: int
     key: str
@@ -40,7 +40,7 @@ class NewRun:
 
 @dataclass(frozen=True)
 class Posted:
-    """A run's post that went out, to be recorded (see `DigestStore.finish_posted`)."""
+    """A run's post that went out, to be recorded (see `RunStore.finish_posted`)."""
 
     run_id: int
     message_id: str
