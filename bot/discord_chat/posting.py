@@ -8,6 +8,7 @@ import discord
 
 from bot.adapter import PostError
 from bot.discord_chat import render
+from bot.discord_chat.review import channel_posts
 from briefings.reply import Reply
 
 HISTORY_LIMIT = 50
@@ -27,13 +28,14 @@ class Poster:
             raise PostError(f"'{channel}' is not a Discord channel id", permanent=True) from None
 
     async def post(self, channel: str, reply: Reply, run_key: str) -> str:
-        """Sends the reply's embeds with nonce `run_key` (enforced) and the run marker in the footer."""
+        """Sends the reply's embeds with nonce `run_key` (enforced) and the run marker in the footer; review cards
+        (proposals from a feed) follow one message each, with their buttons."""
         target = self._channel(channel)
         first: str | None = None
-        for number, embeds in enumerate(render.render(reply, render.run_marker(run_key))):
+        for number, sent in enumerate(channel_posts(reply, render.run_marker(run_key))):
             nonce = run_key[:NONCE_LIMIT] if number == 0 else f"{run_key[: NONCE_LIMIT - 4]}+{number}"
             try:
-                message = await target.send(embeds=embeds, nonce=nonce, **render.attachment(reply, embeds, number))
+                message = await target.send(nonce=nonce, **sent, **render.attachment(reply, sent["embeds"], number))
             except (discord.Forbidden, discord.NotFound) as exc:
                 raise PostError(f"Discord refused the post to {channel}: {exc}", permanent=True) from exc
             except (TimeoutError, discord.HTTPException, aiohttp.ClientError, OSError) as exc:

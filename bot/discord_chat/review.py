@@ -8,6 +8,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 import discord
@@ -75,6 +76,18 @@ def card_buttons(section: Section) -> discord.ui.View | None:
 def card_message(section: Section) -> dict[str, Any]:
     view = card_buttons(section)
     return {"embeds": [card_embed(section)], **({"view": view} if view else {})}
+
+
+def channel_posts(reply: Reply, marker: str) -> list[dict[str, Any]]:
+    """A reply posted to a channel, as `send`'s keywords per message: its text in embeds (the footer carrying
+    `marker`), then, when it holds review cards waiting for a decision, one message per card with its buttons."""
+    if not has_cards(reply):
+        return [{"embeds": embeds} for embeds in render.render(reply, marker)]
+    waiting = [section for section in reply.sections if section.actions]
+    rest = replace(reply, sections=[section for section in reply.sections if not section.actions], renderings={})
+    return [{"embeds": embeds} for embeds in render.render(rest, marker)] + [
+        card_message(section) for section in waiting[:CARDS_SHOWN]
+    ]
 
 
 class ProposalForm(discord.ui.Modal):
