@@ -11,6 +11,7 @@ from bot.discord_chat.answering import Answering
 from bot.discord_chat.forms import ShareView
 from bot.discord_chat.gateway import DiscordSetupError, Gateway, guild_ids, token_of
 from bot.discord_chat.posting import Poster
+from bot.discord_chat.propose_menu import ProposeMenu
 from bot.discord_chat.review import ReviewCards
 from bot.discord_chat.sharing import Sharing
 from bot.settings import Settings
@@ -58,7 +59,7 @@ class DiscordAdapter:
         self.answering.cards = self.review
         self.tree.error(self._on_command_error)
         tree.install(self.tree, self.answering, settings.command)
-        self.tree.add_command(self.review.menu())
+        self.tree.add_command(ProposeMenu(self.review).command())
 
     @property
     def defer_after(self) -> float:

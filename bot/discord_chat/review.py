@@ -12,11 +12,9 @@ from dataclasses import replace
 from typing import Any, TypeVar
 
 import discord
-from discord import app_commands
 
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
-from bot.discord_chat.commands import MODERATOR_PERMISSIONS
 from bot.discord_chat.escape import inert
 from bot.discord_chat.forms import FORM_TIMEOUT, ErrorHandler, FormSubmit, TollForm, field_label
 from briefings.access import Caller
@@ -26,13 +24,10 @@ from briefings.service import Briefings
 from briefings.throttle import Throttle
 
 log = logging.getLogger(__name__)
-MENU_NAME = "Propose facts"
 TEMPLATE = r"review:(?P<action>accept|edit|reject):(?P<id>[0-9]{1,9})"
 STYLES = {"primary": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 CARDS_SHOWN = 10
 """Cards sent for one request (one message each); the rest wait in the queue for the next request."""
-OWN_WORDS = 20
-"""A message with a link and fewer words of its own than this shares an article: the article is read."""
 FORM_FIELDS = 5
 """Discord's limit of inputs in a modal."""
 LONG_FIELDS = frozenset({"text", "summary", "quote", "note"})
@@ -122,7 +117,7 @@ class ProposalForm(discord.ui.Modal):
 
 
 class ReviewCards:
-    """Sends review cards, and answers their buttons, the Edit form and the "Propose facts" command."""
+    """Sends review cards, and answers their buttons and the Edit form."""
 
     def __init__(
         self, briefings: Briefings, throttle: Throttle, answer: Answer, on_failure: ErrorHandler, defer_after: float
@@ -138,51 +133,15 @@ class ReviewCards:
     async def send(self, interaction: discord.Interaction, reply: Reply) -> None:
         """A reply with cards: its title, then one ephemeral message per card with that card's buttons."""
         cards = [section for section in reply.sections if section.heading or section.actions]
+        notes = [render.line_markdown(line) for s in reply.sections if s not in cards for line in s.lines]
         shown = cards[:CARDS_SHOWN]
         for number, section in enumerate(shown):
             message = card_message(section)
             if number == 0:
                 more = f" (the first {len(shown)} shown)" if len(cards) > len(shown) else ""
-                message["content"] = render.cut(f"**{inert(reply.title)}**{more}", render.CONTENT_LIMIT)
-            await _say(interaction, **message)
-
-    # the message command
-
-    def menu(self) -> app_commands.ContextMenu:
-        """The "Propose facts" command on any message: for moderators, hidden from members like their commands."""
-
-        async def propose_facts(interaction: discord.Interaction, message: discord.Message) -> None:
-            await self.propose(interaction, message)
-
-        menu = app_commands.ContextMenu(name=MENU_NAME, callback=propose_facts)
-        menu.default_permissions = MODERATOR_PERMISSIONS
-        menu.guild_only = True
-        return menu
-
-    async def propose(self, interaction: discord.Interaction, message: discord.Message) -> None:
-        """What the message states, read into proposals: the article its link points to (fetched by the core)
-        when it is a link with a comment at most, else its own text. Their cards go to the moderator who asked."""
-        caller = caller_for(interaction)
-        if (refused := self.throttle.check(caller.ident, caller.channel)) is not None:
-            await self.answer(interaction, refused, caller, MENU_NAME)
-            return
-        text = message.content.strip()
-        if not text:
-            await _say(interaction, content="That message has no text to read facts from.")
-            return
-        link = first_link(text)
-        if link and len(text.replace(link, " ").split()) < OWN_WORDS:  # a link shared with a comment
-            work = self.reviewing.propose(caller, link, request_id=request_id(interaction))
-        else:
-            published = message.created_at.date()
-            work = self.reviewing.propose(
-                caller, text, url=link, published=published, request_id=request_id(interaction)
-            )
-        reply = await in_time(interaction, work, self.defer_after)
-        if has_cards(reply):
-            await self.send(interaction, reply)
-        else:
-            await self.answer(interaction, reply, caller, MENU_NAME)
+                lead = "\n".join([f"**{inert(reply.title)}**{more}", *notes])
+                message["content"] = render.cut(lead, render.CONTENT_LIMIT)
+            await say(interaction, **message)
 
     # buttons and the Edit form
 
@@ -255,7 +214,7 @@ class ReviewCards:
         if not decided.reply.ok and label:
             note = f"\nFix the “{label}” field and press Edit again."
             body = render.content(decided.reply)
-            await _say(interaction, content=body[: render.CONTENT_LIMIT - len(note)] + note)
+            await say(interaction, content=body[: render.CONTENT_LIMIT - len(note)] + note)
             return
         await self.show(interaction, decided, caller, f"/review accept {proposal}")
 
@@ -272,15 +231,6 @@ class ReviewCards:
         await self.answer(interaction, decided.reply, caller, text)
 
 
-_LINK = re.compile(r"https?://[^\s<>\"')\]]+", re.IGNORECASE)
-
-
-def first_link(text: str) -> str | None:
-    """The first web address in a message (the article it shares), if any."""
-    found = _LINK.search(text)
-    return found.group(0).rstrip(".,;:!?") if found else None
-
-
 async def in_time(interaction: discord.Interaction, work: Awaitable[T], defer_after: float) -> T:
     """`work`'s result; when it is not ready within `defer_after`, the interaction is deferred first: as an update
     of the card clicked, or as an ephemeral "thinking" answer to a command."""
@@ -294,7 +244,7 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], defer_af
     return await result
 
 
-async def _say(interaction: discord.Interaction, **message: Any) -> None:
+async def say(interaction: discord.Interaction, **message: Any) -> None:
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=True, **message)
     else:
