@@ -5,8 +5,14 @@ polling one feed on PostgreSQL, each entry proposed once and announced once."""
 from __future__ import annotations
 
 import asyncio
+import json
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 
@@ -21,11 +27,12 @@ from briefings.service import Briefings
 from briefings.settings import CoreSettings
 from briefings.store.feeds import FeedStore
 from briefings.store.proposals import ProposalQueue
-from tests.conftest import SEEDS, Ask
+from tests.conftest import ROOT, SEEDS, Ask
 from tests.local_site import LocalSite, Page
 from tests.test_fetch_article import ARTICLE
 
 SLUG = "syria-coast-2025-03"
+WORKER = ROOT / "tests" / "feed_worker.py"
 LOOPBACK = "127.0.0.1/32"
 NOW = datetime(2025, 3, 9, 8, 0, tzinfo=UTC)
 ITEM = """<item><title>{title}</title><link>{link}</link><guid>{guid}</guid>
@@ -243,3 +250,44 @@ async def test_the_digest_clock_polls_the_feeds(
         assert len(channel.posts) == 2
     finally:
         await clock.stop()
+
+
+def test_processes_polling_one_feed_propose_and_announce_each_entry_once(
+    site: LocalSite, postgres_url: str, moderator: Caller, tmp_path: Path
+) -> None:
+    site.pages["/feed.xml"] = Page(rss(site, FIRST, SECOND, THIRD), "application/rss+xml")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("BRIEFING_")}
+    env["BRIEFING_FETCH_ALLOW_PRIVATE"] = LOOPBACK
+
+    async def add() -> None:
+        settings = CoreSettings(database_url=postgres_url, seeds=SEEDS, moderators="console:mod")
+        briefings = await Briefings.start(settings)
+        try:
+            with patch.dict(os.environ, env):
+                added = await briefings.handle(f"/feed add {site.url('/feed.xml')}", moderator)
+            assert added.ok, render(added)
+        finally:
+            await briefings.close()
+
+    asyncio.run(add())
+    workers = [
+        subprocess.Popen(
+            [sys.executable, str(WORKER), postgres_url, str(tmp_path), str(i), "3", "2", NOW.isoformat()], env=env
+        )
+        for i in range(3)
+    ]
+    assert [worker.wait(timeout=180) for worker in workers] == [0, 0, 0]
+    posted = [row.split("|") for path in tmp_path.glob("posted-*.txt") for row in path.read_text().splitlines()]
+    assert len(posted) == 3 and len({key for _, key, _ in posted}) == 3, posted
+    reports = [json.loads((tmp_path / f"report-{i}.json").read_text()) for i in range(3)]
+    assert sum(poll["entries"] for report in reports for poll in report) == 3
+    assert sum(poll["announced"] for report in reports for poll in report) == 3
+
+    async def proposed() -> list[str]:
+        briefings = await Briefings.start(CoreSettings(database_url=postgres_url, seeds=SEEDS))
+        try:
+            return sorted(q.url or "" for q in await ProposalQueue(briefings.store).pending(SLUG))
+        finally:
+            await briefings.close()
+
+    assert asyncio.run(proposed()) == sorted(site.url(p) for p in ("/story", "/missing", "/missing-too"))
