@@ -279,23 +279,3 @@ async def test_a_slow_decision_defers_then_updates_the_card(bot: Running) -> Non
     )
     assert "Accepted by user111" in embed_text(edits[0].body) and edits[0].body["components"] == []
     assert "Recorded" in await outcome(bot, interaction)
-
-
-async def test_cards_still_answer_after_a_restart(fake: FakeDiscord, sqlite_url: str) -> None:
-    async for before in running(fake, sqlite_url):
-        cards = await propose(before)
-    async for after in running(fake, sqlite_url):  # a new client: nothing kept from the first but the database
-        _, clicked = await click(after, card_for(cards, "toll"), "Accept")
-        assert clicked["type"] == 7 and "Accepted by user111" in embed_text(clicked)
-        assert 1200 in await killed(after)
-
-
-async def test_review_typed_lists_the_waiting_proposals_as_cards(bot: Running) -> None:
-    await propose(bot)
-    interaction = bot.fake.command("review", **MODERATOR)
-    listed = await bot.fake.interact(interaction)
-    assert "2 proposals waiting for review" in listed["data"]["content"]
-    follow = await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
-    assert [len(buttons(card)) for card in [listed["data"], follow[0].body]] == [3, 3]
-    _, clicked = await click(bot, follow[0].body, "Reject")
-    assert "Rejected by user111" in embed_text(clicked)

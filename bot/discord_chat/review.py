@@ -1,11 +1,10 @@
-"""The review queue on Discord: the "Propose facts" message command, each proposal as an embed with Accept /
-Edit / Reject buttons, and the Edit form. The buttons' custom ids (`review:accept:12`) carry all they need, so
-a card answers after a restart too; every decision runs through the core as the person who clicked."""
+"""The review queue on Discord: each proposal as an embed with Accept / Edit / Reject buttons (privately, or
+posted to a channel), and the Edit form. The buttons' custom ids (`review:accept:12`) carry all they need, so a
+card answers after a restart too; every decision runs through the core as the person who clicked."""
 
 from __future__ import annotations
 
 import asyncio
-import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
@@ -23,7 +22,6 @@ from briefings.reviewing import Decided, Decision, EditForm, Reviewing, action_o
 from briefings.service import Briefings
 from briefings.throttle import Throttle
 
-log = logging.getLogger(__name__)
 TEMPLATE = r"review:(?P<action>accept|edit|reject):(?P<id>[0-9]{1,9})"
 STYLES = {"primary": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 CARDS_SHOWN = 10
@@ -245,6 +243,7 @@ async def in_time(interaction: discord.Interaction, work: Awaitable[T], defer_af
 
 
 async def say(interaction: discord.Interaction, **message: Any) -> None:
+    """An ephemeral message: the first response, or a follow-up once one went out."""
     if interaction.response.is_done():
         await interaction.followup.send(ephemeral=True, **message)
     else:
