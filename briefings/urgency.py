@@ -20,9 +20,6 @@ class Urgency:
         if listener in self._listeners:
             self._listeners.remove(listener)
 
-    def listening(self, listener: Listener) -> bool:
-        return listener in self._listeners
-
     def signal(self) -> None:
         """Tells every listener that urgent posts are waiting."""
         for listener in list(self._listeners):

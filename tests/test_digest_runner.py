@@ -814,7 +814,8 @@ async def test_the_clock_wakes_up_for_an_urgent_update(briefings: Briefings) -> 
     assert len(counted.started) == 2  # woken, not the hourly interval
     assert [p.channel for p in poster.posts] == ["C1"]
     assert poster.posts[0].reply.title.startswith("Urgent update")
-    assert not briefings.urgency.listening(clock.wake)
+    briefings.urgency.signal()  # a stopped clock no longer listens: no tick is started
+    assert all(task.done() for task in clock._pending)
 
 
 async def test_stopping_the_clock_leaves_no_tick_running(briefings: Briefings) -> None:
