@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from briefings.commands.plan import command_run
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 
 QUESTION = "question"
 """The command label of text read as a question in plain words."""

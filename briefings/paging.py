@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from briefings.commands.parse import ParseError, parse
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 from briefings.reply import Line, Reply, Section, Span, line, strong, untrusted
 
 MAX_MESSAGES = 3

@@ -17,10 +17,11 @@ from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
 from briefings.clock import now
 from briefings.commands import questions, reading
+from briefings.commands.context import Context
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.plan import Plan as Plan
 from briefings.commands.plan import plan
-from briefings.commands.registry import COMMANDS, Context
+from briefings.commands.table import COMMANDS
 from briefings.digests import compose
 from briefings.reply import Outcome, Reply, Section, line, problem, untrusted
 from briefings.settings import CoreSettings

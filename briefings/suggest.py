@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 from briefings.facts import Actor, Place, Source
 from briefings.names import NameIndex, normalize
 from briefings.snapshot import Snapshot

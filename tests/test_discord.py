@@ -14,7 +14,7 @@ from bot.adapter import PostError
 from bot.discord_chat import render
 from bot.discord_chat.adapter import DiscordAdapter, DiscordSetupError
 from bot.settings import Settings
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 from briefings.facts import Toll
 from briefings.reply import Reply, Section, line, untrusted
 from briefings.service import Briefings

@@ -9,7 +9,7 @@ import discord
 
 from briefings.access import Caller
 from briefings.commands.parse import parse
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 from briefings.reply import Reply
 from tests.fakes_discord import APP_ID, GUILD_ID
 from tests.test_discord import MODERATOR, Running, bot, fake  # noqa: F401  (fixtures)

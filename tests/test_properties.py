@@ -19,7 +19,7 @@ from bot.discord_chat import render as discord_render
 from bot.slack_chat import blocks as slack_blocks
 from briefings.access import Caller
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse, tokens
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 from briefings.control_chars import control_problem
 from briefings.render_text import render as render_text
 from briefings.reply import Line, Outcome, Reply, Section, Span

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from briefings.access import Caller
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 from briefings.facts import Source
 from briefings.loader import load_file
 from briefings.render_text import render

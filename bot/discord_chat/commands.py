@@ -11,7 +11,7 @@ from discord import app_commands
 
 from bot.discord_chat.options import Option, Usage, usage
 from bot.discord_chat.text import OptionValue
-from briefings.commands.registry import COMMANDS, Command
+from briefings.commands.table import COMMANDS, Command
 from briefings.suggest import Suggesting
 
 Choices = list[app_commands.Choice[str]]

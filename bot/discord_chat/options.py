@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from bot.discord_chat.text import OptionValue, command_text
 from briefings.commands.review import DOING
-from briefings.commands.writing import ADDABLE
+from briefings.commands.table import ADDABLE
 from briefings.facts import Qualifier
 from briefings.suggest import Suggesting
 

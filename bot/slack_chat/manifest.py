@@ -10,10 +10,9 @@ from typing import Any
 
 import yaml
 
-import briefings.commands  # noqa: F401  (importing the commands fills the table)
 from bot.slack_chat.entry import ASK
 from bot.surface import ENTRY, MESSAGE_SHORTCUTS, SHORT
-from briefings.commands.registry import COMMANDS
+from briefings.commands.table import COMMANDS
 
 REQUIRED_SCOPES = (
     "commands",

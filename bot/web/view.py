@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
 from briefings.access import Caller
+from briefings.commands.context import Context
 from briefings.commands.parse import parse
-from briefings.commands.registry import COMMANDS, Context
+from briefings.commands.table import COMMANDS
 from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.snapshot import Snapshot

@@ -1,5 +1,2 @@
-"""Commands: parsing, the command table, and the handlers (importing them registers them)."""
-
-from briefings.commands import changes, digest, feeds, reading, review, sharing, writing
-
-__all__ = ["changes", "digest", "feeds", "reading", "review", "sharing", "writing"]
+"""Commands: the grammar (`parse`), the table of every command (`table`), and the handlers it names, each
+imported the first time its command runs."""

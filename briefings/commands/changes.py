@@ -5,19 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from briefings.answers import changed, changes, whatchanged
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import Context, command
 from briefings.commands.unexpected import unexpected
 from briefings.reply import Reply, problem
 
 
-@command(
-    "whatchanged",
-    "/whatchanged [since=24h|3d|yesterday|DATE|DATE THH:MM] [page=N]",
-    "What was reported since then (by as-of date), newest first: tolls as each source's net change, events, "
-    "reactions, corrections, retractions, and late entries for earlier days.",
-    examples=("/whatchanged", "/whatchanged since=yesterday", "/whatchanged since={day}T08:00 page=2"),
-)
 async def whatchanged_command(ctx: Context, request: Request) -> Reply:
     if set(request.options) - {"since", "page"}:
         return problem("Usage: /whatchanged [since=...] [page=N]", "For example since=24h, since=yesterday, page=2")

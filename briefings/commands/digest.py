@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from briefings.answers.common import local_time
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import Context, command
+from briefings.commands.table import DIGEST_USAGE as USAGE
 from briefings.commands.unexpected import unexpected
 from briefings.digests import compose
 from briefings.reply import Line, Outcome, Reply, Section, line, problem, strong, untrusted
@@ -16,8 +17,6 @@ from briefings.reply import Line, Outcome, Reply, Section, line, problem, strong
 if TYPE_CHECKING:  # schedules and subscriptions are loaded by the first /digest, not by every command
     from briefings.schedules import Schedule
     from briefings.store.subscriptions import SubscriptionStore
-
-USAGE = "/digest subscribe [HH:MM] [timezone] [days] | unsubscribe | list | preview"
 
 
 def parse_schedule(words: list[str], options: dict[str, str], default_zone: ZoneInfo) -> Schedule:
@@ -55,12 +54,6 @@ def parse_schedule(words: list[str], options: dict[str, str], default_zone: Zone
     return Schedule(at or time(8, 0), zone or default_zone, days or ALL_DAYS)
 
 
-@command(
-    "digest",
-    USAGE,
-    "Scheduled digests in this channel: subscribe (moderators), list, preview.",
-    examples=("/digest subscribe", "/digest subscribe 07:30 Europe/London mon-fri", "/digest list", "/digest preview"),
-)
 async def digest_command(ctx: Context, request: Request) -> Reply:
     action = request.words[0].lower() if request.words else "list"
     rest = request.words[1:]

@@ -4,19 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import Context, command
+from briefings.commands.table import FEED_USAGE
 from briefings.reply import Line, Reply, Section, line, problem, untrusted
 
-FEED_USAGE = "/feed list · /feed add ADDRESS · /feed remove ADDRESS"
 
-
-@command(
-    "feed",
-    FEED_USAGE,
-    "Feeds whose new articles are read into proposals for review: list, add, remove (moderators).",
-    moderators_only=True,
-)
 async def feed_command(ctx: Context, request: Request) -> Reply:
     words = request.words
     doing = words[0].lower() if words else "list"

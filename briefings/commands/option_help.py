@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from briefings.commands.registry import Command
+from briefings.commands.table import Command
 from briefings.examples import filled
 from briefings.fact_options import DEFAULTS, REQUIRED, SPECS
 from briefings.facts import ActorKind, PlaceKind, Qualifier, SourceKind, Stance, Status

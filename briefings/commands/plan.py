@@ -34,7 +34,7 @@ from briefings import paging
 from briefings.access import Caller, Moderators
 from briefings.commands import questions
 from briefings.commands.parse import ParseError, Request, parse
-from briefings.commands.registry import COMMANDS, Command
+from briefings.commands.table import COMMANDS, Command
 from briefings.reply import Reply
 
 FormName = Literal["toll", "event"]

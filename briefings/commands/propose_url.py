@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import Context
+from briefings.commands.table import PROPOSE_USAGE
 from briefings.reply import Reply, problem
 
 
 async def propose_from_address(ctx: Context, request: Request, address: str) -> Reply:
     """Fetches the article at `address` and proposes what it states; a clear refusal when it cannot be read."""
-    from briefings.commands.review import PROPOSE_USAGE, propose_text
+    from briefings.commands.review import propose_text
     from briefings.ingest.fetch import Refusal, fetch_article
 
     article = await fetch_article(address)

@@ -6,8 +6,9 @@ import asyncio
 
 from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
 from briefings.commands import option_help
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import COMMANDS, Context, command
+from briefings.commands.table import COMMANDS
 from briefings.commands.unexpected import unexpected
 from briefings.examples import filled
 from briefings.names import NameIndex
@@ -23,18 +24,10 @@ def _no_options(request: Request) -> Reply | None:
     return None
 
 
-@command("brief", "/brief", "The situation at a glance: toll, latest events, measures, reactions.", pure=True)
 async def brief_command(ctx: Context, request: Request) -> Reply:
     return unexpected(request, "/brief") or brief.answer(await ctx.snapshot())
 
 
-@command(
-    "toll",
-    "/toll [place] · /toll chart [place]",
-    "Deaths and injuries: each source's latest figures, where they differ, and per place; a chart over time.",
-    examples=("/toll", "/toll {place}", "/toll chart", "/toll chart {place}"),
-    pure=True,
-)
 async def toll_command(ctx: Context, request: Request) -> Reply:
     if request.words and request.words[0].lower() in ("chart", "graph"):
         refused = _no_options(request)
@@ -46,45 +39,22 @@ async def toll_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or toll.answer(await ctx.snapshot(), request.rest)
 
 
-@command(
-    "reactions",
-    "/reactions [actor]",
-    "What governments, officials and other bodies have said.",
-    examples=("/reactions", "/reactions {actor}"),
-    pure=True,
-)
 async def reactions_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or reactions.answer(await ctx.snapshot(), request.rest)
 
 
-@command(
-    "timeline",
-    "/timeline [day]",
-    "What happened, in order, as precisely as the sources say.",
-    examples=("/timeline", "/timeline {day}", "/timeline {weekday}"),
-    pure=True,
-)
 async def timeline_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or timeline.answer(await ctx.snapshot(), request.rest)
 
 
-@command(
-    "where",
-    "/where [place]",
-    "The places involved, by province, or what happened in one.",
-    examples=("/where", "/where {place}"),
-    pure=True,
-)
 async def where_command(ctx: Context, request: Request) -> Reply:
     return _no_options(request) or places.answer(await ctx.snapshot(), request.rest)
 
 
-@command("sources", "/sources", "Who the facts come from, and how recent each source's word is.", pure=True)
 async def sources_command(ctx: Context, request: Request) -> Reply:
     return unexpected(request, "/sources") or sources.answer(await ctx.snapshot())
 
 
-@command("situations", "/situations", "The situations this bot follows, and which one this channel uses.")
 async def situations_command(ctx: Context, request: Request) -> Reply:
     refused = unexpected(request, "/situations")
     if refused is not None:
@@ -96,13 +66,6 @@ async def situations_command(ctx: Context, request: Request) -> Reply:
     return Reply("Situations", [Section(None, lines)], line("Moderators switch with /situation use SLUG"))
 
 
-@command(
-    "situation",
-    "/situation use SLUG",
-    "Switch this channel to another situation (moderators).",
-    moderators_only=True,
-    examples=("/situation use {slug}",),
-)
 async def situation_command(ctx: Context, request: Request) -> Reply:
     if len(request.words) != 2 or request.words[0].lower() != "use" or request.options:
         return problem("Usage: /situation use SLUG", "See the list with /situations")
@@ -120,7 +83,6 @@ async def situation_command(ctx: Context, request: Request) -> Reply:
     )
 
 
-@command("help", "/help [command]", "What each command does.", examples=("/help", "/help toll"), pure=True)
 async def help_command(ctx: Context, request: Request) -> Reply:
     refused = unexpected(request, "/help [command]", words=len(request.words))
     if refused is not None:

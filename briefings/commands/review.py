@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, time
 from typing import TYPE_CHECKING
 
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import COMMANDS, Context, command
 from briefings.commands.review_cards import ALIASES, card, editable, evidence_note, waiting_words
+from briefings.commands.table import COMMANDS, PROPOSE_USAGE, REVIEW_USAGE
 from briefings.reply import Reply, Section, line, problem, untrusted
 from briefings.snapshot import Snapshot
 from briefings.when import When
@@ -16,12 +17,6 @@ from briefings.when import When
 if TYPE_CHECKING:  # article reading and the queue are loaded by the first /propose or /review, not by every command
     from briefings.store.proposals import ProposalQueue, Queued
 
-PROPOSE_USAGE = (
-    '/propose [published=YYYY-MM-DD] [url=URL] [title="..."] [source=NAME] TEXT OF THE ARTICLE · /propose ADDRESS'
-)
-REVIEW_USAGE = (
-    "/review · /review show ID · /review accept ID [key=value …] [confirm=yes] · /review edit ID · /review reject ID"
-)
 DOING = ("show", "edit", "accept", "reject")
 SHOWN = 20
 
@@ -33,13 +28,6 @@ def _published(raw: str | None, default: datetime) -> datetime:
     return datetime.combine(when.day, when.clock or time(12), tzinfo=UTC)
 
 
-@command(
-    "propose",
-    PROPOSE_USAGE,
-    "Read an article (its text, or its web address) into proposed facts for review (moderators).",
-    moderators_only=True,
-    examples=("/propose published={day} At least 12 people were killed, the ministry said.",),
-)
 async def propose_command(ctx: Context, request: Request) -> Reply:
     text = request.rest.strip()
     from briefings.ingest.fetch import is_address
@@ -95,9 +83,6 @@ async def propose_text(
     return Reply(f"{len(ids)} fact(s) proposed for review", cards, line(REVIEW_USAGE))
 
 
-@command(
-    "review", REVIEW_USAGE, "The queue of proposed facts: list, accept or reject (moderators).", moderators_only=True
-)
 async def review_command(ctx: Context, request: Request) -> Reply:
     from briefings.store.proposals import PENDING, REJECTED, ProposalQueue
 

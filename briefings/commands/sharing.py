@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import Context, command
+from briefings.commands.table import WEBLINK_USAGE as USAGE
 from briefings.reply import Reply, Section, line, problem, untrusted
 from briefings.store.web_access import read_access, share
 
-USAGE = "/weblink [public|secret|off]"
 MODES = ("public", "secret", "off")
 
 
@@ -16,14 +16,6 @@ def page_path(slug: str, token: str | None = None) -> str:
     return f"/s/{slug}" + (f"?k={token}" if token else "")
 
 
-@command(
-    "weblink",
-    USAGE,
-    "Who may read this situation's web page, feeds and exports: everyone, whoever has a secret link (a new one "
-    "each time: the old link stops working), or nobody outside chat (moderators).",
-    moderators_only=True,
-    examples=("/weblink", "/weblink secret", "/weblink public", "/weblink off"),
-)
 async def weblink_command(ctx: Context, request: Request) -> Reply:
     if len(request.words) > 1 or request.options or (request.words and request.words[0].lower() not in MODES):
         return problem(f"Usage: {USAGE}", "public: anyone; secret: a new secret link; off: nobody outside chat.")

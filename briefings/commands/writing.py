@@ -7,8 +7,9 @@ from briefings.answers import changes
 from briefings.answers.cards import fact_lines
 from briefings.answers.sanity import write_problems
 from briefings.answers.toll import latest_by_source, number
+from briefings.commands.context import Context
 from briefings.commands.parse import Request
-from briefings.commands.registry import Context, command
+from briefings.commands.table import ADDABLE, UPDATE_USAGE
 from briefings.commands.unexpected import unexpected
 from briefings.fact_options import SPECS, Env, InputError, new_fact, revised_fact
 from briefings.facts import Actor, Fact, Place, Source, Status, Toll
@@ -16,13 +17,6 @@ from briefings.reply import Line, Outcome, Reply, Section, line, problem, untrus
 from briefings.revisions import Change, Revision
 from briefings.snapshot import Snapshot
 from briefings.when import When
-
-ADDABLE = ("event", "reaction", "measure", "claim", "source", "place", "actor", "toll")
-UPDATE_USAGE = (
-    "/update toll killed=N [civilians=N] [security=N] [insurgents=N] [wounded=N] [kidnapped=N] "
-    '[qualifier="at least"|about|"more than"|exactly] [low=N] [high=N] [place=NAME] source="NAME" '
-    '[via="NAME"] [as_of=YYYY-MM-DD or YYYY-MM-DDTHH:MM] [note="..."] [confirm=yes]'
-)
 
 
 def rejected(error: InputError, usage: str) -> Reply:
@@ -124,31 +118,12 @@ async def _create(ctx: Context, request: Request, kind: str, usage: str) -> Repl
     return await recorded(ctx, request, f"Recorded {written[0].key} ({kind})", snapshot, written)
 
 
-@command(
-    "update",
-    UPDATE_USAGE,
-    "Record a new toll claim from a source (moderators).",
-    moderators_only=True,
-    examples=('/update toll killed=120 civilians=60 source="{source}" as_of={next_day}T18:00',),
-)
 async def update_command(ctx: Context, request: Request) -> Reply:
     if [w.lower() for w in request.words] != ["toll"]:
         return problem("Usage: " + UPDATE_USAGE)
     return await _create(ctx, request, "toll", UPDATE_USAGE)
 
 
-@command(
-    "add",
-    "/add event|reaction|measure|claim|source|place|actor key=value ...",
-    "Record a new fact (moderators).",
-    moderators_only=True,
-    examples=(
-        '/add event date={day} place="{place}" text="..." source="{source}"',
-        '/add reaction actor="{actor}" stance=warns quote="..." date={day} source="{source}"',
-        '/add measure type=curfew date={day} place="{place}" text="..." source="{source}"',
-        '/add source name="..." kind=international-body aliases="..."',
-    ),
-)
 async def add_command(ctx: Context, request: Request) -> Reply:
     kind = request.words[0].lower() if request.words else ""
     if kind not in ADDABLE or len(request.words) != 1:
@@ -173,13 +148,6 @@ async def _existing(ctx: Context, request: Request, verb: str) -> tuple[Snapshot
     return snapshot, key, fact
 
 
-@command(
-    "correct",
-    '/correct ID key=value ... reason="..."',
-    "A new revision of a fact; history is kept (moderators).",
-    moderators_only=True,
-    examples=('/correct t1 killed=72 reason="The source revised its count"',),
-)
 async def correct_command(ctx: Context, request: Request) -> Reply:
     found = await _existing(ctx, request, "correct")
     if isinstance(found, Reply):
@@ -207,13 +175,6 @@ async def correct_command(ctx: Context, request: Request) -> Reply:
     return await recorded(ctx, request, f"Corrected {key}", snapshot, written, [line(untrusted(text)) for text in diff])
 
 
-@command(
-    "retract",
-    '/retract ID reason="..."',
-    "Withdraw a fact: it leaves the answers, stays in history (moderators).",
-    moderators_only=True,
-    examples=('/retract t3 reason="Source withdrew the figure"',),
-)
 async def retract_command(ctx: Context, request: Request) -> Reply:
     found = await _existing(ctx, request, "retract")
     if isinstance(found, Reply):
@@ -233,7 +194,6 @@ async def retract_command(ctx: Context, request: Request) -> Reply:
     return await recorded(ctx, request, f"Retracted {key}", snapshot, written)
 
 
-@command("undo", "/undo", "Take back your own last change, as a new revision (moderators).", moderators_only=True)
 async def undo_command(ctx: Context, request: Request) -> Reply:
     refused = unexpected(request, "/undo", options=("urgent",))
     if refused is not None:
@@ -265,7 +225,6 @@ async def undo_command(ctx: Context, request: Request) -> Reply:
     return await recorded(ctx, request, f"Undone: {what}", snapshot, written, undoable=False)
 
 
-@command("history", "/history ID", "Every revision of a fact: who, when, what changed, why.", examples=("/history t1",))
 async def history_command(ctx: Context, request: Request) -> Reply:
     if len(request.words) != 1 or request.options:
         return problem("Usage: /history ID (ids look like t1, e4, r2)")

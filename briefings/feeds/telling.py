@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from briefings.commands.review import REVIEW_USAGE
 from briefings.commands.review_cards import card
+from briefings.commands.table import REVIEW_USAGE
 from briefings.reply import Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 from briefings.store import Store
