@@ -86,3 +86,11 @@ async def test_a_lower_figure_keeps_the_card_waiting_until_confirmed(bot: Runnin
     number = int(buttons(toll)["Accept"].rsplit(":", 1)[1])
     confirmed = await bot.ask("review", {"action": "accept", "id": str(number), "confirm": True}, **MODERATOR)
     assert "Recorded" in embed_text(confirmed) and 50 in await killed(bot)
+
+
+async def test_edit_on_a_card_decided_meanwhile_brings_it_up_to_date(bot: Running) -> None:
+    toll = card_for(await propose(bot), "toll")
+    await click(bot, toll, "Reject")
+    interaction, stale = await click(bot, toll, "Edit")
+    assert stale["type"] == 7 and "Rejected by user111" in embed_text(stale) and stale["data"]["components"] == []
+    assert "already rejected" in await outcome(bot, interaction)

@@ -182,8 +182,9 @@ class ReviewCards:
     async def open_form(self, interaction: discord.Interaction, caller: Caller, proposal: int) -> None:
         """Edit: the form filled in with the proposal's values, or the core's refusal."""
         form = await self.reviewing.edit(caller, proposal)
-        if isinstance(form, Reply):
-            await self.answer(interaction, form, caller, f"/review edit {proposal}")
+        if isinstance(form, Reply):  # refused; a card decided meanwhile is brought up to date
+            decided = Decided(form, await self.reviewing.card(caller, proposal))
+            await self.show(interaction, decided, caller, f"/review edit {proposal}")
             return
 
         async def submit(submitted: discord.Interaction, values: dict[str, str]) -> None:
