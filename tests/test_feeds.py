@@ -239,7 +239,7 @@ async def test_the_digest_clock_polls_the_feeds(
 
     await ask(f"/feed add {site.url('/feed.xml')}", moderator)
     channel = posts_of(briefings)
-    clock = DigestClock(DigestRunner(briefings, {"console": channel}))
+    clock = DigestClock(DigestRunner(briefings.store, {"console": channel}, briefings.urgency))
     clock.start()
     try:
         job = clock.scheduler.get_job("feed-poll")
