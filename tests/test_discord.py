@@ -233,18 +233,45 @@ async def test_a_moderator_updates_with_typed_options(bot: Running) -> None:
     assert "about 130 killed" in embed_text(await bot.ask("toll", {"place": "Jableh"}))
 
 
+def share_id(answer: Json) -> str | None:
+    """The custom id of the answer's "Post to channel" button, if it has one."""
+    buttons = [b for row in answer["data"].get("components") or [] for b in row["components"]]
+    return next((b["custom_id"] for b in buttons if b.get("label") == "Post to channel"), None)
+
+
 async def test_the_share_button_posts_the_answer_to_the_channel(bot: Running) -> None:
     answer = await bot.ask("briefing sources", **MEMBER)
+    assert share_id(answer) == "briefing:share:/sources"
     message = bot.fake.message_for(answer)
-    click = bot.fake.button(message, "briefing:share", **MEMBER)
+    click = bot.fake.button(message, "briefing:share:/sources", **MEMBER)
     clicked = await bot.fake.interact(click)
     assert clicked["type"] == 7 and clicked["data"]["components"] == []
     posted = bot.fake.messages[CHANNEL_ID]
-    assert len(posted) == 1 and posted[0]["content"] == "Shared by user222"
+    assert len(posted) == 1 and posted[0]["content"] == "Shared by user222 · /sources"
     assert embed_text(posted[0]) == embed_text(answer)
     sent = [c for c in bot.fake.calls if c.method == "POST" and c.path == f"/channels/{CHANNEL_ID}/messages"]
     assert sent[0].body["allowed_mentions"] == {"parse": []}
     assert_no_pings(bot.fake)
+
+
+async def test_only_answers_the_core_calls_shareable_offer_the_share_button(bot: Running) -> None:
+    assert share_id(await bot.ask("toll", {"place": "Jableh"})) == "briefing:share:/toll"
+    assert share_id(await bot.ask("briefing digest", {"args": "list"}, **MODERATOR)) == "briefing:share:/digest"
+    options = {"killed": 140, "source": "SOHR", "as_of": "2025-03-09"}
+    recorded = await bot.ask("update", options, **MODERATOR)
+    assert "Recorded" in embed_text(recorded) and share_id(recorded) is None  # a moderator's change
+    subscribed = await bot.ask("briefing digest", {"args": "subscribe 08:00 UTC"}, **MODERATOR)
+    assert "subscribe" in embed_text(subscribed).lower() and share_id(subscribed) is None  # changes the channel
+
+
+async def test_a_share_button_from_before_still_posts(bot: Running) -> None:
+    answer = await bot.ask("briefing sources", **MEMBER)
+    message = bot.fake.message_for(answer)
+    [[button]] = [row["components"] for row in message["components"]]
+    button["custom_id"] = "briefing:share"  # as answers carried it before the button said which command
+    await bot.fake.interact(bot.fake.button(message, "briefing:share", **MEMBER))
+    [posted] = bot.fake.messages[CHANNEL_ID]
+    assert posted["content"] == "Shared by user222" and embed_text(posted) == embed_text(answer)
 
 
 async def test_mentions_in_facts_are_escaped_and_cannot_ping(bot: Running) -> None:

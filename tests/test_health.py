@@ -250,7 +250,7 @@ async def test_discord_alone_is_ready_then_not_when_the_gateway_drops(
         assert value(text, "briefing_commands_total", command="toll", platform="discord", outcome="answered") == 1
         fake_discord.rate_limited = 1
         answer = await fake_discord.interact(fake_discord.command("toll", None, user_id="222"))
-        await fake_discord.interact(fake_discord.button(fake_discord.message_for(answer), "briefing:share"))
+        await fake_discord.interact(fake_discord.button(fake_discord.message_for(answer), "briefing:share:/toll"))
         assert len(fake_discord.messages[CHANNEL_ID]) == 1  # posted once, after waiting out the 429
         text = (await get(serving, "/metrics")).text
         assert value(text, "briefing_rate_limit_retries_total", platform="discord") == 1

@@ -203,14 +203,14 @@ async def test_a_discord_share_whose_answer_was_lost_is_posted_once(
     discord_bot: DiscordAdapter, discord_fake: FakeDiscord
 ) -> None:
     answer = await discord_fake.interact(discord_fake.command("briefing sources", **MEMBER))
-    click = discord_fake.button(discord_fake.message_for(answer), "briefing:share", **MEMBER)
+    click = discord_fake.button(discord_fake.message_for(answer), "briefing:share:/sources", **MEMBER)
     discord_fake.lost_answers = 1
     clicked = await discord_fake.interact(click, timeout=10)
     assert clicked["type"] == 7
     posts = channel_posts(discord_fake)
     assert len(posts) == 2 and posts[0].body["nonce"] == posts[1].body["nonce"] == click["id"]
     [message] = discord_fake.messages[CHANNEL_ID]
-    assert message["content"] == "Shared by user222"
+    assert message["content"] == "Shared by user222 · /sources"
 
 
 async def test_a_discord_digest_whose_connection_closed_is_found_and_not_posted_again(

@@ -44,7 +44,7 @@ async def test_every_masked_link_and_mention_in_a_fact_is_inert_also_when_shared
     added = await bot.ask("add", {"kind": "event", "fields": fields}, **MODERATOR)
     assert "Recorded" in embed_text(added)
     answer = await bot.ask("timeline", **MEMBER)
-    click = bot.fake.button(bot.fake.message_for(answer), "briefing:share", **MEMBER)
+    click = bot.fake.button(bot.fake.message_for(answer), "briefing:share:/timeline", **MEMBER)
     click["member"]["user"]["global_name"] = "[boss](https://c.example) [boss](https://d.example) @everyone"
     await bot.fake.interact(click)
     [posted] = bot.fake.messages[CHANNEL_ID]

@@ -8,7 +8,6 @@ from discord import app_commands
 
 from bot.discord_chat import tree
 from bot.discord_chat.answering import Answering
-from bot.discord_chat.forms import ShareView
 from bot.discord_chat.gateway import DiscordSetupError, Gateway, guild_ids, token_of
 from bot.discord_chat.posting import Poster
 from bot.discord_chat.propose_menu import ProposeMenu
@@ -50,7 +49,7 @@ class DiscordAdapter:
         )
         self.tree = app_commands.CommandTree(self.client)
         self.answering = Answering(briefings, self.throttle, defer_after)
-        self.sharing = Sharing(self.client, self.throttle)
+        self.sharing = Sharing(self.client, self.throttle, self.answering.on_ui_error)
         self.poster = Poster(self.client)
         self.gateway = Gateway(self.client, self.tree, ready_timeout)
         self.review = ReviewCards(
@@ -73,7 +72,7 @@ class DiscordAdapter:
         """Logs in, connects the gateway, waits until ready and registers the commands."""
         guilds = guild_ids(self.settings.discord_guild_ids)
         await self.gateway.login(token_of(self.settings.discord_token))
-        self.client.add_view(ShareView(self.sharing.share, self.answering.on_ui_error))
+        self.client.add_dynamic_items(self.sharing.button())
         self.client.add_dynamic_items(self.review.button())
         await self.gateway.connect(guilds)
 

@@ -1,5 +1,6 @@
-"""Answering slash commands: the core's reply as ephemeral embeds (deferred when slow), the moderators' toll
-form, and plain words for every failure."""
+"""Answering slash commands as the core plans them (`Briefings.plan`): the moderators' toll form when the text
+opens it, else the core's reply as ephemeral embeds (deferred when slow, cut to fit, with a "Post to channel"
+button when shareable), and plain words for every failure."""
 
 from __future__ import annotations
 
@@ -15,19 +16,20 @@ from bot.adapter import SORRY
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.complete import Choices, suggest
-from bot.discord_chat.forms import TollForm, field_label, share_buttons
+from bot.discord_chat.forms import TollForm, field_label
 from bot.discord_chat.review import ReviewCards, has_cards
+from bot.discord_chat.sharing import share_buttons
 from bot.discord_chat.text import command_text
-from briefings import paging
 from briefings.access import Caller
+from briefings.commands.plan import Plan
 from briefings.reply import Reply
 from briefings.service import Briefings
 from briefings.suggest import Suggesting
 from briefings.throttle import Throttle
 
 log = logging.getLogger(__name__)
-TOLL_FORM = command_text("update", ["toll"])
-"""`/update` with no options: moderators get the form instead."""
+TOLL = "toll"
+"""The one moderators' form Discord has (a modal): a new toll claim."""
 
 
 async def say(interaction: discord.Interaction, **message: Any) -> None:
@@ -49,21 +51,23 @@ class Answering:
         self.cards: ReviewCards | None = None
         """Shows replies that carry review cards, each with its buttons."""
 
-    async def run(self, interaction: discord.Interaction, text: str) -> None:
+    async def run(self, interaction: discord.Interaction, text: str, plan: Plan | None = None) -> None:
         """Runs `text` through the core as the interaction's user and answers ephemerally."""
         caller = caller_for(interaction)
+        plan = plan or self.briefings.plan(text, caller)
         if (refused := self.throttle.check(caller.ident, caller.channel)) is not None:
-            await self.answer(interaction, refused, caller, text)
+            await self.answer(interaction, refused, caller, plan.text)
             return
-        reply = await self.in_time(interaction, self.briefings.handle(text, caller, request_id(interaction)))
-        await self.answer(interaction, reply, caller, text)
+        reply = await self.in_time(interaction, self.briefings.handle(plan.text, caller, request_id(interaction)))
+        await self.answer(interaction, reply, caller, plan.text, plan)
 
     async def command(self, interaction: discord.Interaction, name: str, text: str) -> None:
-        """A command of the table: `/update` with no options opens the toll form, everything else runs."""
-        if text == TOLL_FORM:
-            await self.open_toll_form(interaction)
+        """A command of the table: the toll form when the core says the text opens it, else its answer."""
+        plan = self.briefings.plan(text, caller_for(interaction))
+        if plan.opens_form == TOLL:
+            await interaction.response.send_modal(TollForm(self.submit_toll, self.on_ui_error))
         else:
-            await self.run(interaction, text)
+            await self.run(interaction, text, plan)
 
     async def suggest(self, interaction: discord.Interaction, kind: Suggesting, current: str) -> Choices:
         return await suggest(self.briefings, interaction, kind, current)
@@ -77,7 +81,11 @@ class Answering:
             await interaction.response.defer(ephemeral=True, thinking=True)
         return await answer
 
-    async def answer(self, interaction: discord.Interaction, reply: Reply, caller: Caller, text: str) -> None:
+    async def answer(
+        self, interaction: discord.Interaction, reply: Reply, caller: Caller, text: str, plan: Plan | None = None
+    ) -> None:
+        """The reply to the person only: a failure in plain words, else embeds cut to fit, with the share button
+        when the core calls the answer shareable."""
         if self.cards is not None and has_cards(reply):
             await self.cards.send(interaction, reply)
             return
@@ -85,17 +93,11 @@ class Answering:
             log.info("discord %r by %s in %s: %s (%s)", text, caller.ident, caller.channel, reply.title, reply.outcome)
             await say(interaction, content=render.content(reply))
             return
-        fitted = paging.fit(reply, lambda candidate: len(render.render(candidate)), text)
+        plan = plan or self.briefings.plan(text, caller)
+        fitted = plan.cut(reply, lambda candidate: len(render.render(candidate)))
+        buttons = {"view": share_buttons(plan.shared_as)} if plan.shareable else {}
         for number, embeds in enumerate(render.render(fitted)):
-            await say(interaction, embeds=embeds, view=share_buttons(), **render.attachment(reply, embeds, number))
-
-    async def open_toll_form(self, interaction: discord.Interaction) -> None:
-        """Moderators get the form; anyone else the core's refusal."""
-        caller = caller_for(interaction)
-        if not self.briefings.moderators.allow(caller):
-            await self.run(interaction, TOLL_FORM)
-            return
-        await interaction.response.send_modal(TollForm(self.submit_toll, self.on_ui_error))
+            await say(interaction, embeds=embeds, **buttons, **render.attachment(reply, embeds, number))
 
     async def submit_toll(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
         text = command_text("update", ["toll"], values)

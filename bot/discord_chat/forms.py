@@ -1,15 +1,12 @@
-"""Discord UI pieces: the moderators' toll form (a modal) and the "Post to channel" button."""
+"""The moderators' toll form (a modal) on Discord."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Awaitable, Callable, Mapping
 
 import discord
 
-log = logging.getLogger(__name__)
 FORM_TIMEOUT = 15 * 60.0
-SHARE_ID = "briefing:share"
 TOLL_FIELDS: dict[str, tuple[str, str, discord.TextStyle]] = {
     "killed": ("Killed (total)", "e.g. 120", discord.TextStyle.short),
     "civilians": ("Of whom civilians", "e.g. 60", discord.TextStyle.short),
@@ -20,7 +17,6 @@ TOLL_FIELDS: dict[str, tuple[str, str, discord.TextStyle]] = {
 """Option -> (label, placeholder, style); at most five, Discord's limit for a modal."""
 
 FormSubmit = Callable[[discord.Interaction, dict[str, str]], Awaitable[None]]
-Handler = Callable[[discord.Interaction], Awaitable[None]]
 ErrorHandler = Callable[[discord.Interaction, Exception, str], Awaitable[None]]
 
 
@@ -65,32 +61,3 @@ class TollForm(discord.ui.Modal):
 
     async def on_error(self, interaction: discord.Interaction, error: Exception, /) -> None:  # type: ignore[override]
         await self._on_failure(interaction, error, "toll form")
-
-
-class ShareView(discord.ui.View):
-    """One "Post to channel" button. Registered once as a persistent view; messages carry a stopped copy,
-    so nothing is kept per message and the button works after a restart (it reposts its own message)."""
-
-    def __init__(self, share: Handler | None = None, on_failure: ErrorHandler | None = None) -> None:
-        super().__init__(timeout=None)
-        self._share, self._on_failure = share, on_failure
-
-    @discord.ui.button(label="Post to channel", style=discord.ButtonStyle.secondary, custom_id=SHARE_ID)
-    async def post_to_channel(self, interaction: discord.Interaction, button: discord.ui.Button[ShareView]) -> None:
-        if self._share is not None:
-            await self._share(interaction)
-
-    async def on_error(
-        self, interaction: discord.Interaction, error: Exception, item: discord.ui.Item[ShareView]
-    ) -> None:
-        if self._on_failure is not None:
-            await self._on_failure(interaction, error, "share button")
-        else:
-            log.error("share button failed", exc_info=error)
-
-
-def share_buttons() -> ShareView:
-    """The button to attach to an answer: stopped, so discord.py does not track it per message."""
-    view = ShareView()
-    view.stop()
-    return view
