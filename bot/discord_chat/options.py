@@ -169,6 +169,12 @@ USAGES: dict[str, Usage] = {
             Option("confirm", "Accept even if lower than the source's last figure", kind=bool),
         )
     ),
+    "feed": Usage(
+        (
+            word("action", "List the feeds followed, add one or remove one", choices=("list", "add", "remove")),
+            word("address", "The feed's address (https://…)"),
+        )
+    ),
     "weblink": Usage((word("mode", "Who may open the web page", choices=("public", "secret", "off")),)),
 }
 
