@@ -157,3 +157,35 @@ def test_action_commands_are_read_back_and_nothing_else_is() -> None:
     assert action_of("/review edit 3") == ("edit", 3)
     assert action_of("/review accept 12 killed=3") is None
     assert action_of("/toll") is None
+
+
+async def test_a_new_place_is_proposed_on_its_own_and_accepted_through_add_place(
+    review: Reviewing, briefings: Briefings
+) -> None:
+    text = (
+        "At least 12 people were killed in the village of Ain Tineh, near Jableh, on Friday, the Syrian "
+        "Observatory said."
+    )
+    cards = await proposed(review, text)
+    place = [s for s in cards.sections if s.heading and s.heading.endswith(" place")]
+    assert len(place) == 1, render(cards)
+    assert '/add place name="Ain Tineh" kind=village parent=Jableh' in render(cards)
+    (number,) = {n for a in place[0].actions if (found := action_of(a.command)) for n in [found[1]]}
+    decided = await review.decide(MONA, number, "accept")
+    assert decided.reply.written, render(decided.reply)
+    assert "Ain Tineh" in render(await briefings.handle("/where", MONA))
+    again = await review.propose(MONA, text, published=date(2025, 3, 8))
+    assert "/add place" not in render(again)  # known now: not proposed again
+
+
+async def test_a_new_place_without_where_it_lies_waits_for_an_edit(review: Reviewing, briefings: Briefings) -> None:
+    text = "Four people were killed in Beit Yashout on Friday, the Syrian Observatory said."
+    cards = await proposed(review, text)
+    [number] = [int(s.heading.split()[0][1:]) for s in cards.sections if s.heading and s.heading.endswith(" place")]
+    refused = await review.decide(MONA, number, "accept")
+    assert refused.reply.at_fault == "province" and "stays in the queue" in render(refused.reply)
+    form = await review.edit(MONA, number)
+    assert isinstance(form, EditForm) and form.command == "/add place" and form.values["name"] == "Beit Yashout"
+    decided = await review.decide(MONA, number, "accept", changes={**form.values, "parent": "Jableh"})
+    assert decided.reply.written, render(decided.reply)
+    assert "Beit Yashout" in render(await briefings.handle("/where Jableh", MONA))

@@ -201,5 +201,7 @@ class _Reader:
 def propose(article: str, published: datetime, snapshot: Snapshot, article_source: str | None = None) -> list[Proposal]:
     """The facts an article states that the situation does not record yet, in the article's order.
     `article_source` (a source key) is credited with what the article states without naming anyone."""
-    proposals = _Reader(snapshot, published, article_source).read(article)
-    return unrecorded(proposals, snapshot)
+    from briefings.ingest.new_places import new_places
+
+    found = unrecorded(_Reader(snapshot, published, article_source).read(article), snapshot)
+    return found + new_places(found, snapshot)

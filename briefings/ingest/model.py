@@ -8,7 +8,7 @@ from typing import Any
 
 from briefings.snapshot import Snapshot
 
-NAMED = {"source": "sources", "place": "places", "actor": "actors", "by": "actors"}
+NAMED = {"source": "sources", "place": "places", "parent": "places", "actor": "actors", "by": "actors"}
 """Fields that hold a key of a known name, and the index that names it."""
 LISTS = {"places": "places", "sources": "sources", "actors": "actors"}
 _NO_DOUBLE_QUOTES = str.maketrans({q: "'" for q in '"\u201c\u201d\u201e\u00ab\u00bb'})
