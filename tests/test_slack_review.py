@@ -255,3 +255,20 @@ async def test_a_link_that_cannot_be_read_falls_back_to_the_messages_words(
     seen = shown(cards)
     assert "The linked page could not be read" in seen and "killed=1000" in seen
     assert "Published 2025-03-08" in seen
+
+
+async def test_a_card_posted_in_a_channel_stays_one_card_once_decided(bot: Bot, fake_slack: FakeSlack) -> None:
+    first = await proposed(bot, fake_slack)
+    second = await proposed(
+        bot, fake_slack, "At least 9 people were killed in Jableh on Friday, the Syrian Observatory said."
+    )
+    in_channel = click(fake_slack, f"/review accept {first}")
+    in_channel["container"]["is_ephemeral"] = False
+    await bot.interact(in_channel)
+    [card] = await wait_to(fake_slack, "card")
+    assert card["replace_original"] is True and card["response_type"] == "in_channel"
+    assert "Accepted by mona" in shown(card) and f"#{second} " not in shown(card)
+    listed = click(fake_slack, f"/review reject {second}")  # from the moderator's own list: what still waits follows
+    await bot.interact(listed)
+    told = await wait_to(fake_slack, "card", 2)
+    assert told[-1]["response_type"] == "ephemeral" and "Rejected by mona" in shown(told[-1])

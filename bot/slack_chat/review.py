@@ -16,7 +16,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack_chat import blocks, forms, once, review_form
 from bot.slack_chat.errors import error_code
-from bot.slack_chat.pages import fitted
+from bot.slack_chat.pages import MAX_MESSAGES, fitted
 from bot.slack_chat.serving import Serving
 from bot.surface import MESSAGE_SHORTCUTS
 from briefings.access import Caller
@@ -46,6 +46,11 @@ def day_of(ts: str) -> date | None:
 
 def register(app: AsyncApp, serving: Serving) -> None:
     SlackReviews(serving).register(app)
+
+
+def private(body: dict[str, Any]) -> bool:
+    """Whether the clicked card is in a message only the clicker sees (a list of cards), not one in a channel."""
+    return bool((body.get("container") or {}).get("is_ephemeral", True))
 
 
 class SlackReviews:
@@ -115,28 +120,35 @@ class SlackReviews:
         caller = await self._who(body, channel)
         decision: Decision = "accept" if what == "accept" else "reject"
         decided = await self.reviewing.decide(caller, number, decision, request_id=once.request_key(body))
-        await self._after(decided, caller, respond)
+        await self._after(decided, caller, respond, private=private(body))
 
-    async def _after(self, decided: Decided, caller: Caller, respond: AsyncRespond) -> None:
-        """A decision taken: the card replaced by the decided one, followed by the cards still waiting; a refusal
-        or a check that failed is told to the moderator and the card stays as it was."""
+    async def _after(self, decided: Decided, caller: Caller, respond: AsyncRespond, *, private: bool) -> None:
+        """A decision taken: the card replaced by the decided one (in a private list, followed by the cards still
+        waiting; a card posted in a channel stays one card); a refusal or a check that failed is told to the
+        moderator alone and the card stays as it was."""
         if not decided.reply.ok:
             await respond(text=blocks.plain_text(decided.reply), response_type="ephemeral", replace_original=False)
             return
-        waiting = await self.reviewing.cards(caller)
-        rest = [s for s in waiting.sections if s.actions] if waiting.ok else []
+        rest = []
+        if private:
+            waiting = await self.reviewing.cards(caller)
+            rest = [s for s in waiting.sections if s.actions] if waiting.ok else []
         shown = Reply(
             decided.reply.title, [*decided.reply.sections, *decided.card.sections, *rest], decided.reply.footer
         )
-        await self._show(respond, shown, caller, replace=True)
+        await self._show(respond, shown, caller, replace=True, public=not private)
 
-    async def _show(self, respond: AsyncRespond, reply: Reply, caller: Caller, *, replace: bool) -> None:
+    async def _show(
+        self, respond: AsyncRespond, reply: Reply, caller: Caller, *, replace: bool, public: bool = False
+    ) -> None:
         if not reply.ok:
             await respond(text=blocks.plain_text(reply), response_type="ephemeral", replace_original=False)
             return
-        for number, message in enumerate(fitted(reply, self.serving.briefings.plan("/review", caller))):
+        plan = self.serving.briefings.plan("/review", caller)
+        for number, message in enumerate(fitted(reply, plan, limit=1 if public else MAX_MESSAGES)):
             first = replace and number == 0
-            await respond(**message.as_kwargs(), response_type="ephemeral", replace_original=first)
+            kind = "in_channel" if public else "ephemeral"
+            await respond(**message.as_kwargs(), response_type=kind, replace_original=first)
 
     # ---- Edit: the moderators' form, pre-filled; submitting it accepts the proposal as edited
 
@@ -146,7 +158,7 @@ class SlackReviews:
         if isinstance(edit, Reply):
             await respond(text=blocks.plain_text(edit), response_type="ephemeral", replace_original=False)
             return
-        view = review_form.view(edit, channel, str(body.get("response_url") or ""))
+        view = review_form.view(edit, channel, str(body.get("response_url") or ""), private(body))
         try:
             await self.serving.client.views_open(trigger_id=str(body.get("trigger_id") or ""), view=view)
         except SlackApiError as exc:
@@ -180,15 +192,18 @@ class SlackReviews:
         await asyncio.wait((job,), timeout=self.serving.ack_within)
         if not job.done():  # the form closes within Slack's 3 s; the card is updated when the decision is taken
             await ack()
-            self.serving.spawn(self._when_done(job, respond), f"edited proposal #{opened.proposal}")
+            self.serving.spawn(self._when_done(job, respond, opened.private), f"edited proposal #{opened.proposal}")
             return
         decided, caller = job.result()
         if not decided.reply.ok:
             await ack(response_action="errors", errors=forms.field_errors(form, decided.reply))
             return
         await ack()
-        self.serving.spawn(self._after(decided, caller, respond), f"card of proposal #{opened.proposal}")
+        after = self._after(decided, caller, respond, private=opened.private)
+        self.serving.spawn(after, f"card of proposal #{opened.proposal}")
 
-    async def _when_done(self, job: asyncio.Future[tuple[Decided, Caller]], respond: AsyncRespond) -> None:
+    async def _when_done(
+        self, job: asyncio.Future[tuple[Decided, Caller]], respond: AsyncRespond, private: bool
+    ) -> None:
         decided, caller = await job
-        await self._after(decided, caller, respond)
+        await self._after(decided, caller, respond, private=private)

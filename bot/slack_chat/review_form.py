@@ -25,6 +25,8 @@ class Opened:
     extra: tuple[str, ...]
     channel: str
     response_url: str
+    private: bool = True
+    """The card is in a list only the moderator sees (else in a channel)."""
 
 
 def form_of(kind: str, extra: tuple[str, ...]) -> forms.Form:
@@ -43,14 +45,14 @@ def form_of(kind: str, extra: tuple[str, ...]) -> forms.Form:
     return forms.Form(CALLBACK, "Edit proposal", command, tuple(fields))
 
 
-def view(edit: EditForm, channel: str, response_url: str) -> dict[str, Any]:
+def view(edit: EditForm, channel: str, response_url: str, private: bool = True) -> dict[str, Any]:
     """The modal, pre-filled; `response_url` is the card's, so accepting can update it."""
     base = {"toll": forms.TOLL, "event": forms.EVENT}.get(edit.kind)
     known = {f.option for f in base.fields} if base else set()
     extra = tuple(o for o in edit.values if o not in known)
     form = form_of(edit.kind, extra)
     modal = forms.view(form, channel)
-    opened = Opened(edit.proposal, edit.kind, extra, channel, response_url)
+    opened = Opened(edit.proposal, edit.kind, extra, channel, response_url, private)
     modal["private_metadata"] = json.dumps(opened.__dict__)
     modal["title"]["text"] = f"Edit proposal #{edit.proposal}"[:24]
     modal["submit"]["text"] = "Accept"
@@ -80,6 +82,7 @@ def opened(view_payload: dict[str, Any]) -> Opened | None:
             tuple(data["extra"]),
             str(data["channel"]),
             str(data["response_url"]),
+            bool(data.get("private", True)),
         )
     except (ValueError, KeyError, TypeError):
         return None
