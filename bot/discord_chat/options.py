@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.discord_chat.text import OptionValue, command_text
-from briefings.commands.review import DOING
 from briefings.commands.table import ADDABLE
 from briefings.facts import Qualifier
 from briefings.suggest import Suggesting
@@ -163,7 +162,11 @@ USAGES: dict[str, Usage] = {
     ),
     "review": Usage(
         (
-            word("action", "What to do with a proposal (empty: list what waits)", choices=DOING),
+            word(
+                "action",
+                "What to do with a proposal (empty: list what waits)",
+                choices=("show", "accept", "edit", "reject"),
+            ),
             word("id", "The proposal's id"),
             Option("changes", "key=value … to change before accepting", placed=Placed.raw),
             Option("confirm", "Accept even if lower than the source's last figure", kind=bool),
