@@ -189,3 +189,13 @@ async def test_a_new_place_without_where_it_lies_waits_for_an_edit(review: Revie
     decided = await review.decide(MONA, number, "accept", changes={**form.values, "parent": "Jableh"})
     assert decided.reply.written, render(decided.reply)
     assert "Beit Yashout" in render(await briefings.handle("/where Jableh", MONA))
+
+
+async def test_edit_typed_shows_the_accept_command_to_change_and_send(review: Reviewing, briefings: Briefings) -> None:
+    (number,) = proposal_ids(await proposed(review))
+    shown = render(await briefings.handle(f"/review edit {number}", MONA))
+    assert f"/review accept {number} killed=1000" in shown and 'qualifier="more than"' in shown
+    accepted = await briefings.handle(f'/review accept {number} killed=1010 qualifier=""', MONA)
+    assert accepted.written, render(accepted)
+    snapshot = await briefings.store.snapshot(SLUG)
+    assert [t.qualifier for key, t in snapshot.all(Toll) if key == accepted.written[0]] == [None]

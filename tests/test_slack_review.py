@@ -272,3 +272,11 @@ async def test_a_card_posted_in_a_channel_stays_one_card_once_decided(bot: Bot, 
     await bot.interact(listed)
     told = await wait_to(fake_slack, "card", 2)
     assert told[-1]["response_type"] == "ephemeral" and "Rejected by mona" in shown(told[-1])
+
+
+async def test_a_shortcut_delivered_twice_proposes_once(bot: Bot, fake_slack: FakeSlack) -> None:
+    payload = shortcut(fake_slack)
+    await asyncio.gather(bot.interact(payload), bot.interact(payload))
+    await wait_to(fake_slack, "shortcut", 2)
+    listing = (await bot.command("/briefing review", user=MODERATOR)).json()
+    assert len([b for b in buttons(listing["blocks"]) if b[0] == "act_accept"]) == 1
