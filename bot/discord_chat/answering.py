@@ -4,11 +4,9 @@ button when shareable), and plain words for every failure."""
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable
-from typing import Any
 
 import discord
 
@@ -17,7 +15,7 @@ from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.complete import Choices, suggest
 from bot.discord_chat.forms import TollForm, field_label
-from bot.discord_chat.review import ReviewCards, has_cards
+from bot.discord_chat.review import ReviewCards, has_cards, in_time, say
 from bot.discord_chat.sharing import share_buttons
 from bot.discord_chat.text import command_text
 from briefings.access import Caller
@@ -30,14 +28,6 @@ from briefings.throttle import Throttle
 log = logging.getLogger(__name__)
 TOLL = "toll"
 """The one moderators' form Discord has (a modal): a new toll claim."""
-
-
-async def say(interaction: discord.Interaction, **message: Any) -> None:
-    """The first response, or a follow-up once one went out; always ephemeral."""
-    if interaction.response.is_done():
-        await interaction.followup.send(ephemeral=True, **message)
-    else:
-        await interaction.response.send_message(ephemeral=True, **message)
 
 
 class Answering:
@@ -75,11 +65,7 @@ class Answering:
     async def in_time(self, interaction: discord.Interaction, work: Awaitable[Reply]) -> Reply:
         """The reply `work` gives; when it is not ready within `defer_after`, the interaction is deferred first
         (Discord allows 3 s for the first response, then 15 minutes for the answer)."""
-        answer = asyncio.ensure_future(work)
-        done, _ = await asyncio.wait({answer}, timeout=self.defer_after)
-        if not done and not interaction.response.is_done():
-            await interaction.response.defer(ephemeral=True, thinking=True)
-        return await answer
+        return await in_time(interaction, work, self.defer_after)
 
     async def answer(
         self, interaction: discord.Interaction, reply: Reply, caller: Caller, text: str, plan: Plan | None = None
