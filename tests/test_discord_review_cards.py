@@ -14,7 +14,7 @@ from briefings.access import Caller
 from briefings.reviewing import Reviewing
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
 from tests.test_discord import MEMBER, MODERATOR, Running, embed_text, running
-from tests.test_discord_review import ARTICLE, LINK, buttons, card_for, click, killed, outcome, propose
+from tests.test_discord_review import ARTICLE, LINK, buttons, card_for, click, killed, outcome, pending, propose
 
 RUN = "f3-2503081200"
 
@@ -94,3 +94,14 @@ async def test_edit_on_a_card_decided_meanwhile_brings_it_up_to_date(bot: Runnin
     interaction, stale = await click(bot, toll, "Edit")
     assert stale["type"] == 7 and "Rejected by user111" in embed_text(stale) and stale["data"]["components"] == []
     assert "already rejected" in await outcome(bot, interaction)
+
+
+async def test_propose_facts_delivered_twice_proposes_once(bot: Running) -> None:
+    interaction = bot.fake.message_command("Propose facts", bot.fake.posted_by("444", ARTICLE), **MODERATOR)
+    await bot.fake.interact(interaction)
+    await bot.fake.wait_for(lambda: bot.fake.followups(interaction))
+    await bot.fake.dispatch("INTERACTION_CREATE", interaction)
+    await bot.fake.wait_for(lambda: len(bot.fake.callbacks(interaction)) == 2)
+    again = bot.fake.callbacks(interaction)[-1].body["data"]
+    assert "Already recorded" in embed_text(again) + str(again.get("content") or "")
+    assert len(await pending(bot)) == 2
