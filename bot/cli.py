@@ -27,11 +27,12 @@ def _caller(user: str | None) -> Caller:
 
 
 def _print(reply: Reply) -> None:
-    from bot.images import save_image
     from briefings.render_text import render
 
     print(render(reply))
     if reply.image is not None:
+        from bot.images import save_image
+
         print(f"(chart saved to {save_image(reply.image)})")
 
 
@@ -180,7 +181,7 @@ def parser() -> argparse.ArgumentParser:
 
 async def _main(args: argparse.Namespace) -> int:
     from bot.failures import open_briefings
-    from briefings.settings import CoreSettings
+    from briefings.plain_settings import read_core_settings
 
     if args.command == "serve":
         from bot.serve import serve
@@ -188,7 +189,7 @@ async def _main(args: argparse.Namespace) -> int:
 
         return await serve(Settings(), args.platform)
     run: Runner = args.run
-    briefings = await open_briefings(CoreSettings())
+    briefings = await open_briefings(read_core_settings())
     try:
         return await run(briefings, args)
     finally:

@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from pydantic import AliasChoices, ValidationError
-from pydantic_settings import BaseSettings
+from briefings.plain_settings import DATABASE_SETTINGS
 
-from briefings.settings import DATABASE_SETTINGS
+if TYPE_CHECKING:  # pydantic's settings and errors are loaded only to explain a failure
+    from pydantic import ValidationError
+    from pydantic_settings import BaseSettings
 
-if TYPE_CHECKING:
+    from briefings.plain_settings import CoreOptions
     from briefings.service import Briefings
-    from briefings.settings import CoreSettings
 
 DATABASE_EXAMPLES = "e.g. sqlite:///briefing.db, or postgresql://USER@HOST/DB for several processes"
 
@@ -54,13 +54,15 @@ def database_setting() -> str:
 
 def setting_name(settings: type[BaseSettings], location: str) -> str:
     """The environment variable behind a validation error's location: an alias as written, or prefix + field."""
+    from pydantic import AliasChoices
+
     field = settings.model_fields.get(location)
     if field is None or isinstance(field.validation_alias, AliasChoices):
         return location.upper()
     return (str(settings.model_config.get("env_prefix", "")) + location).upper()
 
 
-async def open_briefings(settings: CoreSettings) -> Briefings:
+async def open_briefings(settings: CoreOptions) -> Briefings:
     """Opens the store (migrating it) and loads the seed; any failure to reach the database is DatabaseUnavailable."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -103,6 +105,8 @@ def _settings(error: ValidationError, settings: type[BaseSettings]) -> Failure:
 
 def explain(exc: BaseException, settings: type[BaseSettings]) -> Failure | None:
     """The message and exit code for a failure the user can fix; None for anything else."""
+    from pydantic import ValidationError
+
     from bot.adapter import SetupError
 
     if isinstance(exc, DatabaseUnavailable):

@@ -16,15 +16,13 @@ from briefings import suggest
 from briefings.access import Caller, Moderators
 from briefings.answered import Answered, answered
 from briefings.clock import now
-from briefings.commands import questions, reading
 from briefings.commands.context import Context
 from briefings.commands.parse import MAX_LENGTH, ParseError, Request, parse
 from briefings.commands.plan import Plan as Plan
 from briefings.commands.plan import plan
 from briefings.commands.table import COMMANDS
-from briefings.digests import compose
+from briefings.plain_settings import CoreOptions
 from briefings.reply import Outcome, Reply, Section, line, problem, untrusted
-from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store
 from briefings.suggest import Suggesting
 from briefings.urgency import Urgency
@@ -55,6 +53,12 @@ async def load_seeds(store: Store, folder: Path) -> list[str]:
     return loaded
 
 
+def _looks_like_question(text: str) -> bool:
+    from briefings.commands.questions import looks_like_question  # loaded by the first text without a slash
+
+    return looks_like_question(text)
+
+
 class Briefings:
     def __init__(
         self,
@@ -75,7 +79,7 @@ class Briefings:
         """Told of every answer `handle` gives (the serving process counts them for its metrics)."""
 
     @classmethod
-    async def start(cls, settings: CoreSettings) -> Briefings:
+    async def start(cls, settings: CoreOptions) -> Briefings:
         """Opens the store (migrating it) and loads the seed situations into a fresh database."""
         store = await Store.open(settings.database_url)
         try:
@@ -114,6 +118,8 @@ class Briefings:
 
     async def digest(self, slug: str, since: datetime | None = None, now: datetime | None = None) -> Reply:
         """The digest of a situation as it would be posted now: changes since `since` (default 24 hours)."""
+        from briefings.digests import compose  # a digest's parts, loaded by the first digest
+
         return await compose.situation_digest(self.store, slug, since, now or self.clock())
 
     @staticmethod
@@ -176,10 +182,12 @@ class Briefings:
                 return await self._question(text, caller, unreadable=unreadable)  # an odd quote in a question
             return unreadable
         found = COMMANDS.get(request.name)
-        if plain and (found is None or (questions.looks_like_question(text) and not found.moderators_only)):
+        if plain and (found is None or (_looks_like_question(text) and not found.moderators_only)):
             return await self._question(text, caller, fallback=request if found else None)
         if found is None:
-            return reading.unknown_command(request.name)
+            from briefings.commands.help import unknown_command
+
+            return unknown_command(request.name)
         reply = await self._run(request, text, caller, request_id)
         if plain and reply.outcome is Outcome.invalid and not found.moderators_only:  # "timeline of events"
             asked = await self._question(text, caller)
@@ -195,6 +203,7 @@ class Briefings:
             snapshot = await self.store.snapshot(slug, version)
         except NotFound as exc:
             return problem(str(exc).capitalize() + ".")
+        from briefings.commands import questions
         from briefings.search.understand import Understood, understand  # loaded by the first question in words
 
         try:

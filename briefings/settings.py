@@ -8,19 +8,22 @@ from pathlib import Path
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-DEFAULT_SEEDS = Path(__file__).resolve().parent.parent / "seeds"
-DATABASE_SETTINGS = ("BRIEFING_DATABASE_URL", "DATABASE_URL")
-"""Where the database URL is read from, first found: ours, then the one hosting platforms set."""
-DIGEST_GRACE = timedelta(hours=6)
-"""How late a missed digest may still be posted, unless set otherwise."""
-MODERATOR_FORMS = ("console:", "slack:U", "slack:W", "slack:S", "discord:user:", "discord:role:")
+from briefings.plain_settings import (
+    DATABASE_SETTINGS,
+    DEFAULT_DATABASE_URL,
+    DEFAULT_SEEDS,
+    DIGEST_GRACE,
+    ENV_FILE,
+    PREFIX,
+    moderator_problem,
+)
 
 
 class CoreSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="BRIEFING_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=ENV_FILE, extra="ignore")
 
     database_url: str = Field(
-        default="sqlite:///briefing.db",
+        default=DEFAULT_DATABASE_URL,
         validation_alias=AliasChoices(*(name.lower() for name in DATABASE_SETTINGS)),
         description="sqlite:///PATH (the embedded default) or postgresql://USER@HOST/DB",
     )
@@ -39,10 +42,7 @@ class CoreSettings(BaseSettings):
     @field_validator("moderators")
     @classmethod
     def _known_forms(cls, value: str) -> str:
-        for item in filter(None, (part.strip() for part in value.split(","))):
-            if not item.startswith(MODERATOR_FORMS) or item.endswith(":"):
-                raise ValueError(
-                    f"'{item}' is not a moderator entry; use console:NAME, slack:U123, slack:S123, "
-                    "discord:user:123 or discord:role:123"
-                )
+        problem = moderator_problem(value)
+        if problem is not None:
+            raise ValueError(problem)
         return value

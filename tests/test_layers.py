@@ -17,6 +17,7 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
             "briefings.control_chars",
             "briefings.field_errors",
             "briefings.names",
+            "briefings.plain_settings",
             "briefings.render_text",
             "briefings.reply",
             "briefings.schedules",

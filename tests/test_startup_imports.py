@@ -28,9 +28,15 @@ ON_DEMAND = (
     "briefings.schedules",
     "briefings.search.understand",
     "briefings.store.requests",
+    "briefings.commands.questions",
+    "briefings.commands.help",
+    "briefings.digests.compose",
+    "pydantic_settings",
+    "dotenv",
 )
 """The core's own parts a read command has no use for: situation files, article reading, the review queue,
-digest subscriptions, the plain-word question reader and the request ledger of moderators' retries."""
+digest subscriptions, the plain-word question reader, the request ledger of moderators' retries, help, the
+digest composer, and the settings library (plain settings are read from the environment without it)."""
 PROBE = """
 import contextlib, io, json, sys
 from bot.cli import main

@@ -32,7 +32,6 @@ from typing import Literal
 
 from briefings import paging
 from briefings.access import Caller, Moderators
-from briefings.commands import questions
 from briefings.commands.parse import ParseError, Request, parse
 from briefings.commands.table import COMMANDS, Command
 from briefings.reply import Reply
@@ -100,9 +99,11 @@ def _read(text: str) -> tuple[Request | None, Command | None]:
     except ParseError:
         return None, None
     found = COMMANDS.get(request.name)
-    plain = not text.strip().startswith("/")
-    if found is not None and plain and questions.looks_like_question(text) and not found.moderators_only:
-        found = None  # read as a question, as `Briefings.handle` reads it
+    if found is not None and not text.strip().startswith("/") and not found.moderators_only:
+        from briefings.commands.questions import looks_like_question  # loaded by the first text without a slash
+
+        if looks_like_question(text):
+            found = None  # read as a question, as `Briefings.handle` reads it
     return request, found
 
 

@@ -1,18 +1,17 @@
-"""Commands anyone may run: they read the current situation and answer."""
+"""Commands anyone may run: they read the current situation and answer. Each loads its own answer's code
+the first time it runs (a one-off `briefing ask /toll` loads only the toll's)."""
 
 from __future__ import annotations
 
 import asyncio
 
-from briefings.answers import brief, chart, places, reactions, sources, timeline, toll
-from briefings.commands import option_help
+from briefings.answers import toll
 from briefings.commands.context import Context
 from briefings.commands.parse import Request
 from briefings.commands.table import COMMANDS
 from briefings.commands.unexpected import unexpected
-from briefings.examples import filled
 from briefings.names import NameIndex
-from briefings.reply import Line, Outcome, Reply, Section, line, problem, strong, untrusted
+from briefings.reply import Line, Reply, Section, line, problem, strong, untrusted
 from briefings.store import NotFound
 
 
@@ -25,6 +24,8 @@ def _no_options(request: Request) -> Reply | None:
 
 
 async def brief_command(ctx: Context, request: Request) -> Reply:
+    from briefings.answers import brief
+
     return unexpected(request, "/brief") or brief.answer(await ctx.snapshot())
 
 
@@ -33,6 +34,8 @@ async def toll_command(ctx: Context, request: Request) -> Reply:
         refused = _no_options(request)
         if refused is not None:
             return refused
+        from briefings.answers import chart
+
         # drawn in a worker thread: a chart takes a good part of a second, other answers should not wait
         snapshot = await ctx.snapshot()
         return await asyncio.to_thread(chart.answer, snapshot, " ".join(request.words[1:]))
@@ -40,18 +43,26 @@ async def toll_command(ctx: Context, request: Request) -> Reply:
 
 
 async def reactions_command(ctx: Context, request: Request) -> Reply:
+    from briefings.answers import reactions
+
     return _no_options(request) or reactions.answer(await ctx.snapshot(), request.rest)
 
 
 async def timeline_command(ctx: Context, request: Request) -> Reply:
+    from briefings.answers import timeline
+
     return _no_options(request) or timeline.answer(await ctx.snapshot(), request.rest)
 
 
 async def where_command(ctx: Context, request: Request) -> Reply:
+    from briefings.answers import places
+
     return _no_options(request) or places.answer(await ctx.snapshot(), request.rest)
 
 
 async def sources_command(ctx: Context, request: Request) -> Reply:
+    from briefings.answers import sources
+
     return unexpected(request, "/sources") or sources.answer(await ctx.snapshot())
 
 
@@ -81,42 +92,3 @@ async def situation_command(ctx: Context, request: Request) -> Reply:
         "Situation switched",
         [Section(None, [line("This channel now follows ", untrusted(situation.title, True), f" ({slug}).")])],
     )
-
-
-async def help_command(ctx: Context, request: Request) -> Reply:
-    refused = unexpected(request, "/help [command]", words=len(request.words))
-    if refused is not None:
-        return refused
-    if request.rest:
-        name, _, sub = request.rest.lstrip("/").lower().partition(" ")
-        found = COMMANDS.get(name)
-        if found is None:
-            return unknown_command(name)
-        if name == "add":
-            return option_help.add_help(found, sub.strip(), await ctx.snapshot())
-        lines = [line(found.summary), line("Usage: ", found.usage)]
-        lines += [line("Example: ", untrusted(example)) for example in filled(found.examples, await ctx.snapshot())]
-        if found.moderators_only:
-            lines.append(line("For moderators only."))
-        return Reply(f"/{found.name}", [Section(None, lines)])
-    public = [c for c in COMMANDS.values() if not c.moderators_only]
-    sections = [Section("Ask", [line(strong(_short(c.usage)), " — ", c.summary) for c in public])]
-    if ctx.is_moderator:
-        moderated = [c for c in COMMANDS.values() if c.moderators_only]
-        sections.append(Section("Moderators", [line(strong(_short(c.usage)), " — ", c.summary) for c in moderated]))
-    return Reply(
-        "Commands", sections, line("Place and actor names may be spelled any common way. /help COMMAND for more.")
-    )
-
-
-def _short(usage: str) -> str:
-    """Long usages are cut at their first optional part in the list; /help COMMAND shows them whole."""
-    cut = usage.find(" [", 20)
-    return usage if len(usage) <= 60 or cut < 0 else usage[:cut] + " …"
-
-
-def unknown_command(name: str) -> Reply:
-    index = NameIndex.build("command", ((n, n, ()) for n in COMMANDS))
-    suggestions = index.suggest(name)
-    hint = f"Did you mean /{suggestions[0]}?" if suggestions else "Try /help for the list."
-    return Reply(f"I don't know the command /{name}.", [Section(None, [line(hint)])], outcome=Outcome.invalid)

@@ -66,6 +66,7 @@ FEED_USAGE = "/feed list · /feed add ADDRESS · /feed remove ADDRESS"
 _CHANGES = "briefings.commands.changes"
 _DIGEST = "briefings.commands.digest"
 _FEEDS = "briefings.commands.feeds"
+_HELP = "briefings.commands.help"
 _READING = "briefings.commands.reading"
 _REVIEW = "briefings.commands.review"
 _SHARING = "briefings.commands.sharing"
@@ -163,7 +164,7 @@ _TABLE = (
         "help",
         "/help [command]",
         "What each command does.",
-        f"{_READING}:help_command",
+        f"{_HELP}:help_command",
         examples=("/help", "/help toll"),
         pure=True,
     ),

@@ -21,9 +21,9 @@ from briefings.digests import compose
 from briefings.digests.fanout import ChannelPool, PostedRecorder
 from briefings.digests.posting import Poster, PostError
 from briefings.digests.tick import Tick, TickReport, default_owner, run_marker, slot_key
+from briefings.plain_settings import DIGEST_GRACE
 from briefings.reply import Reply
 from briefings.schedules import Schedule
-from briefings.settings import DIGEST_GRACE
 from briefings.store import Store
 from briefings.store.run_history import RunHistory
 from briefings.store.runs import CLAIMED, FAILED, RETRY, SKIPPED, NewRun, Posted, Run, RunStore, chunks
