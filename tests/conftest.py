@@ -20,6 +20,7 @@ from briefings.settings import CoreSettings
 
 if TYPE_CHECKING:
     from tests.fakes.slack import FakeSlack
+    from tests.fakes_discord import FakeDiscord
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -109,6 +110,21 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
     server = await FakeSlack().start()
     yield server
     await server.stop()
+
+
+@pytest.fixture
+async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+    """A fake Discord (REST and gateway) on 127.0.0.1, with discord.py pointed at it."""
+    import discord
+
+    from tests.fakes_discord import FakeDiscord
+
+    server = FakeDiscord()
+    await server.start()
+    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
+    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
+    yield server
+    await server.close()
 
 
 @pytest.fixture

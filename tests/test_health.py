@@ -18,9 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import discord
 import httpx
-import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
 from bot.serve import Serving, serve
@@ -185,16 +183,6 @@ async def test_json_logs_are_one_object_a_line(tmp_path: Path, fake_slack: FakeS
 
 
 # ---- Discord alone, in process against the fake Discord
-
-
-@pytest.fixture
-async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    yield server
-    await server.close()
 
 
 @asynccontextmanager
