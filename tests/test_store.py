@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-import briefings.store.store as store_module
 from briefings.access import Caller
 from briefings.answers.changed import gather
 from briefings.answers.latest import latest_tolls
@@ -23,9 +22,9 @@ from briefings.render_text import render
 from briefings.revisions import Change
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
-from briefings.store import NotFound, Store
+from briefings.store import NotFound, Store, revision_reads
+from briefings.store.channels import LOCATE
 from briefings.store.quick import QuickReader, Unavailable
-from briefings.store.store import LOCATE
 from briefings.when import When
 from tests.conftest import SEEDS
 
@@ -327,7 +326,7 @@ async def test_catching_up_skips_other_situations_and_rereads_after_many_changes
         assert set(patched.facts) - set(kept.facts) == {"t4"}  # not the flood's t2 or t3
         assert set((await one.store.snapshot("test-flood-2025")).facts) - set(other.facts) == {"t2", "t3"}
 
-        monkeypatch.setattr(store_module, "PATCH_AT_MOST", 2)
+        monkeypatch.setattr(revision_reads, "PATCH_AT_MOST", 2)
         for killed in (160, 170, 180):
             await two.store.write(SLUG, [Change(fact=new_toll(killed=killed))], author="console:mod")
         reread = await one.store.snapshot(SLUG)

@@ -1,108 +1,33 @@
-"""The store: situations, facts and their append-only revisions, and each channel's situation."""
+"""The store: situations and their facts' append-only revisions, each channel's situation, and the current state
+of each situation kept per process. The queries live beside it: `revision_reads`, `revision_writes`, `channels`."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, String, bindparam, func, insert, select, update
+from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from briefings.clock import now
-from briefings.facts import KIND_BY_PREFIX, Situation
-from briefings.revisions import Change, Revision, decode, encode
+from briefings.facts import Situation
+from briefings.revisions import Change, Revision, decode
 from briefings.snapshot import Snapshot
+from briefings.store import channels, revision_reads
 from briefings.store.database import WRITE, create_engine, migrate
+from briefings.store.errors import NotFound
 from briefings.store.quick import QuickReader, Unavailable
-from briefings.store.schema import channels, facts, revisions, situations
-from briefings.store.upsert import dialect_insert
+from briefings.store.revision_writes import Stamp, add_revision, append
+from briefings.store.schema import facts, revisions, situations
 
 if TYPE_CHECKING:  # the file loader (and YAML) is loaded only by what imports files
     from briefings.loader import SituationFile
 
-
-class NotFound(LookupError):
-    """A situation or fact that does not exist."""
-
-
-@dataclass(frozen=True)
-class Stamp:
-    """What every revision written by one command shares."""
-
-    at: datetime
-    author: str
-    author_name: str | None
-    batch: str
-    undoes: str | None
-
-
-LOCATE = select(situations.c.slug, situations.c.version).where(
-    situations.c.id
-    == func.coalesce(
-        select(channels.c.situation_id).where(channels.c.channel == bindparam("channel")).scalar_subquery(),
-        select(situations.c.id)
-        .where((bindparam("default", type_=String) == "") | (situations.c.slug == bindparam("default", type_=String)))
-        .order_by(situations.c.id)
-        .limit(1)
-        .scalar_subquery(),
-    )
-)
-"""A channel's situation (its own choice, else the default, else the first loaded) and its version."""
-
-
-def _latest_revisions(situation_id: int) -> Select[Any]:
-    """Each fact's latest revision (id, key, kind, first recorded, revised, data)."""
-    latest = (
-        select(func.max(revisions.c.id).label("id"))
-        .join(facts, facts.c.id == revisions.c.fact_id)
-        .where(facts.c.situation_id == situation_id)
-        .group_by(revisions.c.fact_id)
-        .subquery()
-    )
-    return (
-        select(revisions.c.id, facts.c.key, facts.c.kind, facts.c.created_at, revisions.c.at, revisions.c.data)
-        .join(facts, facts.c.id == revisions.c.fact_id)
-        .where(revisions.c.id.in_(select(latest.c.id)))
-    )
-
-
-PATCH_AT_MOST = 2000
-"""Newer revisions a kept snapshot is patched with; past that, it is read afresh."""
-
-
-async def _revisions_after(db: AsyncConnection, situation_id: int, upto: int) -> list[Any] | None:
-    """The situation's revisions written after revision `upto`, in the order they were written (id, key, kind,
-    first recorded, revised, data); None if there are more than PATCH_AT_MOST. Newer revisions are found by id
-    and their facts by id, two lookups every planner makes by primary key whatever the tables' size."""
-    newer = (
-        await db.execute(
-            select(revisions.c.id, revisions.c.fact_id, revisions.c.at, revisions.c.data)
-            .where(revisions.c.id > upto)
-            .order_by(revisions.c.id)
-            .limit(PATCH_AT_MOST + 1)
-        )
-    ).all()
-    if len(newer) > PATCH_AT_MOST:
-        return None
-    owners = {
-        row.id: row
-        for row in await db.execute(
-            select(facts.c.id, facts.c.key, facts.c.kind, facts.c.created_at, facts.c.situation_id).where(
-                facts.c.id.in_({r.fact_id for r in newer})
-            )
-        )
-        if row.situation_id == situation_id
-    }
-    return [
-        (r.id, owner.key, owner.kind, owner.created_at, r.at, r.data)
-        for r in newer
-        if (owner := owners.get(r.fact_id)) is not None
-    ]
+__all__ = ["NotFound", "Store"]
 
 
 class Store:
@@ -161,9 +86,7 @@ class Store:
                     .returning(situations.c.id)
                 )
                 for key, fact in file.facts.items():
-                    await self._add_revision(
-                        db, situation_id, key, Change(fact, key, "load", new=True), stamp, new=True
-                    )
+                    await add_revision(db, situation_id, key, Change(fact, key, "load", new=True), stamp, new=True)
         except IntegrityError:
             return False
         return True
@@ -203,10 +126,10 @@ class Store:
                 raise NotFound(f"no situation '{slug}'")
             if cached is not None and cached.version == head.version:
                 return cached
-            rows = await _revisions_after(db, head.id, cached.upto) if cached is not None else None
+            rows = await revision_reads.revisions_after(db, head.id, cached.upto) if cached is not None else None
             if rows is None:
                 cached = None  # nothing kept, or too much changed to patch: read every fact's latest revision
-                rows = list((await db.execute(_latest_revisions(head.id))).all())
+                rows = list((await db.execute(revision_reads.latest_revisions(head.id))).all())
             base = cached or Snapshot(Situation.model_validate(head.data))
         snapshot = base.revised(
             ((key, decode(kind, data), created_at, at) for _, key, kind, created_at, at, data in rows),
@@ -248,31 +171,8 @@ class Store:
         return [r for r in candidates if r.batch == last]
 
     async def _revisions(self, slug: str, condition: Any) -> list[Revision]:
-        query = (
-            select(
-                facts.c.key,
-                facts.c.kind,
-                revisions.c.number,
-                revisions.c.at,
-                revisions.c.author,
-                revisions.c.action,
-                revisions.c.reason,
-                revisions.c.batch,
-                revisions.c.data,
-                revisions.c.author_name,
-                revisions.c.undoes,
-            )
-            .join(facts, facts.c.id == revisions.c.fact_id)
-            .join(situations, situations.c.id == facts.c.situation_id)
-            .where(situations.c.slug == slug, condition)
-            .order_by(revisions.c.at, revisions.c.fact_id, revisions.c.number)
-        )
         async with self.reading() as db:
-            rows = (await db.execute(query)).all()
-        return [
-            Revision(key, number, at, author, action, reason, batch, decode(kind, data), author_name, undoes)
-            for key, kind, number, at, author, action, reason, batch, data, author_name, undoes in rows
-        ]
+            return await revision_reads.revisions_where(db, slug, condition)
 
     async def write(
         self,
@@ -286,7 +186,6 @@ class Store:
     ) -> list[Revision]:
         """Writes all changes in one transaction (all or nothing) and returns the new revisions.
         New facts (`key` None) get the next free id of their kind."""
-        written: list[Revision] = []
         async with self.writing() as db:
             situation_id = await self.situation_id(db, slug, lock=True)
             await db.execute(
@@ -294,92 +193,20 @@ class Store:
             )
             # Stamped once the situation is locked, so times follow the order writes are made in.
             stamp = Stamp(at or now(), author, author_name, str(uuid.uuid4()), undoes)
-            for change in changes:
-                key = change.key or await self._next_key(db, situation_id, change.fact.prefix)
-                new = change.new or change.key is None
-                number = await self._add_revision(db, situation_id, key, change, stamp, new=new)
-                written.append(
-                    Revision(
-                        key,
-                        number,
-                        stamp.at,
-                        author,
-                        change.action,
-                        change.reason,
-                        stamp.batch,
-                        change.fact,
-                        author_name,
-                        undoes,
-                    )
-                )
+            written = [await append(db, situation_id, change, stamp) for change in changes]
         return written
-
-    async def _next_key(self, db: AsyncConnection, situation_id: int, prefix: str) -> str:
-        keys = await db.scalars(
-            select(facts.c.key).where(facts.c.situation_id == situation_id, facts.c.key.like(f"{prefix}%"))
-        )
-        numbers = [int(k[1:]) for k in keys if k[1:].isdigit()]
-        return f"{prefix}{max(numbers, default=0) + 1}"
-
-    async def _add_revision(
-        self, db: AsyncConnection, situation_id: int, key: str, change: Change, stamp: Stamp, *, new: bool
-    ) -> int:
-        """Appends one revision (creating the fact first when `new`); returns its number."""
-        fact = change.fact
-        if new:
-            if KIND_BY_PREFIX.get(key[:1]) is not type(fact):
-                raise ValueError(f"id '{key}' does not fit a {fact.kind}")
-            fact_id = await db.scalar(
-                insert(facts)
-                .values(situation_id=situation_id, key=key, kind=fact.kind, created_at=stamp.at)
-                .returning(facts.c.id)
-            )
-            number = 1
-        else:
-            row = (
-                await db.execute(
-                    select(facts.c.id, facts.c.kind).where(facts.c.situation_id == situation_id, facts.c.key == key)
-                )
-            ).first()
-            if row is None:
-                raise NotFound(f"no fact '{key}'")
-            if row.kind != fact.kind:
-                raise ValueError(f"'{key}' is a {row.kind}, not a {fact.kind}")
-            fact_id = row.id
-            last = await db.scalar(select(func.max(revisions.c.number)).where(revisions.c.fact_id == fact_id))
-            number = int(last or 0) + 1
-        await db.execute(
-            insert(revisions).values(
-                fact_id=fact_id,
-                number=number,
-                at=stamp.at,
-                author=stamp.author,
-                author_name=stamp.author_name,
-                action=change.action,
-                reason=change.reason,
-                batch=stamp.batch,
-                undoes=stamp.undoes,
-                data=encode(fact),
-            )
-        )
-        return number
 
     # --- channels -----------------------------------------------------------------------------
 
     async def channel_situation(self, channel: str) -> str | None:
         async with self.reading() as db:
-            slug = await db.scalar(
-                select(situations.c.slug)
-                .join(channels, channels.c.situation_id == situations.c.id)
-                .where(channels.c.channel == channel)
-            )
-        return str(slug) if slug else None
+            return await channels.chosen(db, channel)
 
     async def locate(self, channel: str, default: str = "") -> tuple[str, int]:
         """The situation a channel follows (else `default`, else the first one loaded) and its version now,
         in one read."""
         values = {"channel": channel, "default": default}
-        head = await self._first(LOCATE, values)
+        head = await self._first(channels.LOCATE, values)
         if head is None:
             raise NotFound(f"no situation '{default}'" if default else "no situation loaded yet")
         return str(head[0]), int(head[1])
@@ -398,11 +225,4 @@ class Store:
     async def set_channel_situation(self, channel: str, slug: str, by: str) -> None:
         async with self.writing() as db:
             situation_id = await self.situation_id(db, slug)
-            values = {"channel": channel, "situation_id": situation_id, "updated_at": now(), "updated_by": by}
-            statement = dialect_insert(self.engine.dialect.name)(channels).values(**values)
-            await db.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[channels.c.channel],
-                    set_={k: statement.excluded[k] for k in ("situation_id", "updated_at", "updated_by")},
-                )
-            )
+            await channels.choose(db, channel, situation_id, now(), by)
