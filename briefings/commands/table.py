@@ -67,6 +67,7 @@ _CHANGES = "briefings.commands.changes"
 _DIGEST = "briefings.commands.digest"
 _FEEDS = "briefings.commands.feeds"
 _HELP = "briefings.commands.help"
+_HISTORY = "briefings.commands.history"
 _READING = "briefings.commands.reading"
 _REVIEW = "briefings.commands.review"
 _SHARING = "briefings.commands.sharing"
@@ -240,7 +241,7 @@ _TABLE = (
         "history",
         "/history ID",
         "Every revision of a fact: who, when, what changed, why.",
-        f"{_WRITING}:history_command",
+        f"{_HISTORY}:history_command",
         examples=("/history t1",),
     ),
 )

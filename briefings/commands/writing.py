@@ -1,5 +1,5 @@
 """Moderators' commands: add, update, correct, retract, undo. Each is one transaction; a refusal
-names the option at fault and writes nothing. `/history` is open to everyone."""
+names the option at fault and writes nothing."""
 
 from __future__ import annotations
 
@@ -223,13 +223,3 @@ async def undo_command(ctx: Context, request: Request) -> Reply:
     )
     what = ", ".join(f"{r.action} of {r.key}" for r in batch)
     return await recorded(ctx, request, f"Undone: {what}", snapshot, written, undoable=False)
-
-
-async def history_command(ctx: Context, request: Request) -> Reply:
-    if len(request.words) != 1 or request.options:
-        return problem("Usage: /history ID (ids look like t1, e4, r2)")
-    key = request.words[0].lower()
-    snapshot = await ctx.snapshot()
-    if key not in snapshot.facts:
-        return problem(f"There is no fact “{key}”.", "Ids are shown in square brackets in every answer, e.g. [t1].")
-    return changes.history(snapshot, key, await ctx.store.history(ctx.slug, key))
