@@ -13,11 +13,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, time
 from typing import TYPE_CHECKING
 
-from briefings.answers.common import footer, unknown_name
+from briefings.answers.common import footer, named_place
 from briefings.answers.hierarchy import place_tree
 from briefings.answers.toll import number
 from briefings.facts import Place, Toll
-from briefings.names import UnknownName
 from briefings.reply import Image, Line, Reply, Section, line, strong, untrusted
 from briefings.snapshot import Snapshot
 from briefings.when import When
@@ -114,10 +113,9 @@ def png(figure: Figure) -> bytes:
 def _scope(snapshot: Snapshot, place_text: str) -> tuple[set[str | None], str] | Reply:
     if not place_text:
         return {None}, ""
-    try:
-        place_key = snapshot.places.resolve(place_text)
-    except UnknownName as exc:
-        return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
+    place_key = named_place(snapshot, place_text)
+    if isinstance(place_key, Reply):
+        return place_key
     place = snapshot.facts[place_key]
     assert isinstance(place, Place)
     inside: set[str | None] = {place_key, *place_tree(snapshot).descendants(place_key)}

@@ -6,7 +6,8 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from briefings.facts import Fact, Sourced
+from briefings.facts import Fact, Place, Sourced
+from briefings.names import UnknownName
 from briefings.reply import Line, Part, Reply, Span, line, problem, untrusted
 from briefings.snapshot import Snapshot
 from briefings.when import When
@@ -60,6 +61,14 @@ def when_of(fact: Fact) -> When | None:
         if isinstance(value, When):
             return value
     return None
+
+
+def named_place(snapshot: Snapshot, text: str) -> str | Reply:
+    """The key of the place `text` names, or a reply saying no place is called that, with the nearest names."""
+    try:
+        return snapshot.places.resolve(text)
+    except UnknownName as exc:
+        return unknown_name("place", text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
 
 
 def unknown_name(what: str, text: str, suggestions: list[str], known: list[str]) -> Reply:

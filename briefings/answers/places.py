@@ -3,12 +3,11 @@ each area as a whole), and what happened in one place and the places inside it."
 
 from __future__ import annotations
 
-from briefings.answers.common import footer, unknown_name
+from briefings.answers.common import footer, named_place
 from briefings.answers.hierarchy import level, place_tree
 from briefings.answers.timeline import entry_line
 from briefings.answers.toll import claim_lines
 from briefings.facts import Event, Fact, Measure, Place, PlaceKind, Toll
-from briefings.names import UnknownName
 from briefings.reply import Line, Part, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
@@ -38,10 +37,8 @@ def _entry(snapshot: Snapshot, key: str, place: Place, used: list[Fact], latest:
 
 def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     if place_text:
-        try:
-            return _one(snapshot, snapshot.places.resolve(place_text))
-        except UnknownName as exc:
-            return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
+        place_key = named_place(snapshot, place_text)
+        return place_key if isinstance(place_key, Reply) else _one(snapshot, place_key)
     tree = place_tree(snapshot)
     places = dict(snapshot.all(Place))
     areas = [k for k in [*tree.roots(), *tree.descendants(None)] if level(places[k]) <= 1]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from briefings.answers.common import as_of_text, cite, footer, sources_text, unknown_name
+from briefings.answers.common import as_of_text, cite, footer, named_place, sources_text
 from briefings.answers.figures import extremes, label, number, own, spread, with_qualifier
 from briefings.answers.headline import headline, lead_lines
 from briefings.answers.hierarchy import place_tree
@@ -13,7 +13,6 @@ from briefings.answers.latest import Entry, latest_in, latest_tolls, rank
 from briefings.answers.sanity import claim_warnings, series_warnings
 from briefings.categories import categories, category, parts_of
 from briefings.facts import Claim, Fact, Place, Qualifier, Source, SourceKind, Toll
-from briefings.names import UnknownName
 from briefings.reply import Line, Part, Reply, Section, line, untrusted
 from briefings.snapshot import Snapshot
 
@@ -193,11 +192,8 @@ def title_of(snapshot: Snapshot, name: str | None) -> str:
 
 def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     if place_text:
-        try:
-            place_key = snapshot.places.resolve(place_text)
-        except UnknownName as exc:
-            return unknown_name("place", place_text, exc.suggestions, [p.name for _, p in snapshot.all(Place)])
-        return _for_place(snapshot, place_key)
+        place_key = named_place(snapshot, place_text)
+        return place_key if isinstance(place_key, Reply) else _for_place(snapshot, place_key)
     top = headline(snapshot)
     sections = [Section(None, [line(*top.full), *(line(*parts) for parts in lead_lines(snapshot, top))])]
     used: list[Fact] = list(top.facts)
