@@ -170,11 +170,6 @@ class Toll(Sourced):
                 raise ValueError(f"high ({self.high}) is below killed ({self.killed})")
         return self
 
-    def breakdown_sum(self) -> int | None:
-        parts = [getattr(self, name) for name in self.BREAKDOWN]
-        given = [p for p in parts if p is not None]
-        return sum(given) if given else None
-
     def label(self) -> str:
         prefix = f"{self.qualifier.value} " if self.qualifier else ""
         for name in self.given():

@@ -148,20 +148,12 @@ def test_toll_keeps_other_categories_and_refuses_a_bad_one_by_name() -> None:
 def test_toll_accepts_civilians_only_and_vague_counts() -> None:
     civilians = toll(civilians=4)
     assert civilians.killed is None and civilians.civilians == 4
-    assert civilians.breakdown_sum() == 4
     vague = toll(killed=70, qualifier="at least", wounded="dozens")
     assert vague.wounded is Vague.dozens
     assert vague.qualifier is Qualifier.at_least
     assert vague.label() == "at least 70 killed"
     assert toll(wounded="dozens").wounded is Vague.dozens
     assert toll(killed=70, low=70, high=90).high == 90
-
-
-def test_toll_breakdown_sum() -> None:
-    assert toll(killed=70, security=35, insurgents=32, civilians=4).breakdown_sum() == 71
-    assert toll(killed=70, unknown=3, civilians=0).breakdown_sum() == 3
-    assert toll(killed=70).breakdown_sum() is None
-    assert toll(killed=70, wounded=12, kidnapped=2).breakdown_sum() is None  # not part of the dead
 
 
 def test_toll_serialises_when_as_text() -> None:

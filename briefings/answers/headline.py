@@ -20,7 +20,7 @@ from briefings.answers.figures import (
 from briefings.answers.hierarchy import LEVEL_WORDS, level, place_tree
 from briefings.answers.latest import latest_tolls
 from briefings.categories import categories, category, headline_order
-from briefings.facts import Fact, Place
+from briefings.facts import Fact
 from briefings.reply import Part, untrusted
 from briefings.snapshot import Snapshot
 
@@ -246,7 +246,3 @@ def _listed(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
     if len(figures) > 1:
         parts.append(f" · {spread(figures)}")
     return parts
-
-
-def place_kind_word(place: Place) -> str:
-    return LEVEL_WORDS.get(level(place), "place")
