@@ -56,7 +56,6 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
         (
             "briefings.answered",
             "briefings.commands",
-            "briefings.feeds",  # polls feeds into proposals, announced as the review commands show them
             "briefings.paging",
             "briefings.replays",
             "briefings.search.understand",
