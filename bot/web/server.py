@@ -14,7 +14,7 @@ from bot.web import pages
 from bot.web.cache import Rendered, VersionCache
 from bot.web.view import View
 from briefings.service import Briefings
-from briefings.store.store import NotFound
+from briefings.store.errors import NotFound
 from briefings.store.web_access import read_access
 
 log = logging.getLogger(__name__)

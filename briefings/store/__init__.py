@@ -1,5 +1,6 @@
 """Persistence: SQLite by default, PostgreSQL for several instances."""
 
-from briefings.store.store import NotFound, Store
+from briefings.store.errors import NotFound
+from briefings.store.store import Store
 
 __all__ = ["NotFound", "Store"]

@@ -27,8 +27,6 @@ from briefings.store.schema import facts, revisions, situations
 if TYPE_CHECKING:  # the file loader (and YAML) is loaded only by what imports files
     from briefings.loader import SituationFile
 
-__all__ = ["NotFound", "Store"]
-
 
 class Store:
     def __init__(self, engine: AsyncEngine) -> None:

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy import String, bindparam, select
 
+from briefings.store.errors import NotFound
 from briefings.store.schema import situations, web_access
-from briefings.store.store import NotFound, Store
+from briefings.store.store import Store
 from briefings.store.upsert import dialect_insert
 
 TOKEN_BYTES = 24
