@@ -191,7 +191,9 @@ class ConnectionGuard:
     @web.middleware
     async def middleware(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Reads the body within what is left of the connection's deadline, then answers without one."""
-        connection = self._open.get(request.transport) if request.transport is not None else None
+        if request.transport is None or request.transport.is_closing():  # dropped by the guard before it got here
+            return _closing(web.Response(status=400, text="incomplete request"))
+        connection = self._open.get(request.transport)
         if connection is None:
             return await handler(request)
         if connection.timer is not None:  # from here the body's read enforces the deadline

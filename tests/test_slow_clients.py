@@ -28,9 +28,6 @@ from tests.conftest import ROOT, SEEDS
 from tests.fakes.slack import SECRET, FakeSlack
 from tests.fakes_discord import GUILD_ID, FakeDiscord
 from tests.test_faults_http import command, sign
-from tests.test_health import fake_discord
-
-__all__ = ["fake_discord"]
 
 FILES = 384
 """The server's open-file limit: fewer than the trickling connections."""
