@@ -46,7 +46,7 @@ async def share(serving: Serving, body: dict[str, Any], text: str, respond: Asyn
     user = str(user_info.get("id", ""))
     caller = await serving.caller(user, channel, str(user_info.get("name") or ""))
     plan = serving.briefings.plan(text, caller)
-    if not plan.shareable:
+    if not (text.strip() and channel and user) or not plan.shareable:  # a click carrying no command or no place
         await respond(text=NOT_SHAREABLE, replace_original=False)
         return
     key = once.request_key(body)
