@@ -19,11 +19,11 @@ class Placed(StrEnum):
     """Where an option's value goes in the command text."""
 
     word = "word"
-    """A positional word: `/toll Jableh`."""
+    """A positional word: `/toll Northport`."""
     key = "key"
     """`key=value`: `/update toll killed=5`."""
     flag = "flag"
-    """A yes/no option that, when yes, is its own name as a word before the other words: `/toll chart Jableh`."""
+    """A yes/no option that, when yes, is its own name as a word before the other words: `/toll chart Northport`."""
     raw = "raw"
     """Free text as typed, after everything else: `/add event date=… text="…"`."""
 

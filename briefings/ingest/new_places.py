@@ -1,5 +1,5 @@
 """Places an article names that the situation does not know, each proposed on its own as `/add place` from the
-sentence that names it: "in the village of Ain Shams, near Jableh" proposes Ain Shams, a village within Jableh.
+sentence that names it: "in the village of Ain Shams, near Northport" proposes Ain Shams, a village within Northport.
 Only sentences that state a fact are looked at, and only names after a word that places something ("in", "near")."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ _NAMED_PLACE = re.compile(
     r"([A-Z][\w'’-]+(?:\s+(?:al-|el-)?[A-Z][\w'’-]+){0,2})"
 )
 _CLAUSE_END = re.compile(r"\band\b|\bbut\b|\bwhile\b|[;.]")
-"""Where what follows a new place stops saying where it lies ("in Ain Tineh, near Jableh, on Friday")."""
+"""Where what follows a new place stops saying where it lies ("in Ain Tineh, near Northport, on Friday")."""
 _DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october")
 _WORDS = ("november", "december", "the", "a", "an", "this", "that", "his", "her", "their", "its", "our", "we", "they")

@@ -22,7 +22,7 @@ _COMMON = frozenset(
 )
 COMMON_SHARE = 0.08
 """English prose has a quarter of its words among the commonest few; text with under this share is not English."""
-LANGUAGES = {"fr": "French", "de": "German", "es": "Spanish", "ar": "Arabic", "ru": "Russian", "tr": "Turkish"}
+LANGUAGES = {"fr": "French", "de": "German", "es": "Spanish", "ar": "Arabic", "ru": "Russian"}
 
 
 def declared_language(body: bytes) -> str | None:
