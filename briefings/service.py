@@ -37,6 +37,8 @@ log = logging.getLogger(__name__)
 SEED_AUTHOR = "seed"
 SUFFIXES = (".yaml", ".yml", ".json")
 ANSWERS_KEPT = 256
+WAITING_FRESH = 5.0
+"""Seconds a count of proposals waiting for review is reused by /brief (other instances' decisions show after)."""
 
 
 async def load_seeds(store: Store, folder: Path) -> list[str]:
@@ -72,6 +74,8 @@ class Briefings:
         self.default_situation = default_situation
         self.clock = clock
         self.answers: OrderedDict[tuple[str, int, str, bool], Reply] = OrderedDict()
+        self.waiting_counts: dict[str, tuple[float, int]] = {}
+        """Per situation: when the review queue was counted, and the count (cleared by any moderator's command)."""
         """Recent answers of pure commands by (situation, version, text, moderator?): shared, never changed."""
         self.urgency = Urgency()
         """Raised when a moderator marks a change urgent (the digest clock listens, to post it at once)."""
@@ -231,7 +235,12 @@ class Briefings:
             return reply
         from briefings.commands.review_cards import with_waiting
 
-        return await with_waiting(self.store, slug, reply)
+        counted = self.waiting_counts.get(slug)
+        if counted is None or time.monotonic() - counted[0] > WAITING_FRESH:
+            from briefings.store.waiting import waiting
+
+            counted = self.waiting_counts[slug] = (time.monotonic(), await waiting(self.store, slug))
+        return with_waiting(counted[1], reply)
 
     async def _run(self, request: Request, text: str, caller: Caller, request_id: str = "") -> Reply:
         found = COMMANDS[request.name]
@@ -258,6 +267,8 @@ class Briefings:
                 reply = await replays.once(ledger, request_id, caller.ident, partial(found.run, context, request))
             else:
                 reply = await found.run(context, request)
+            if found.moderators_only:
+                self.waiting_counts.clear()
             if found.pure:
                 self.answers[key] = reply
                 while len(self.answers) > ANSWERS_KEPT:

@@ -13,7 +13,6 @@ from briefings.snapshot import Snapshot
 if TYPE_CHECKING:  # the queue and article reading load with the first review, not with every command
     from briefings.ingest.model import Proposal
     from briefings.store.proposals import Queued
-    from briefings.store.store import Store
 
 EVIDENCE_CHARS = 300
 ALIASES = {"when": "date", "places": "place", "sources": "source"}
@@ -82,11 +81,8 @@ def waiting_words(count: int) -> str:
     return f"{count} proposal{'s' if count != 1 else ''} waiting for review"
 
 
-async def with_waiting(store: Store, slug: str, reply: Reply) -> Reply:
+def with_waiting(count: int, reply: Reply) -> Reply:
     """`reply` (the brief) saying how many proposals wait for review, when any do (everyone sees the number)."""
-    from briefings.store.waiting import waiting
-
-    count = await waiting(store, slug)
     if not count or not reply.ok:
         return reply
     note = Section(None, [line(waiting_words(count), " (moderators: /review)")])
