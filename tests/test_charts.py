@@ -7,7 +7,6 @@ import io
 import json
 from typing import Any
 
-import pytest
 from PIL import Image as PILImage
 
 from briefings.access import Caller
@@ -149,29 +148,20 @@ async def test_slack_slash_command_chart_is_uploaded_to_the_channel(sqlite_url: 
 
 
 async def test_discord_attaches_the_chart_to_the_embed(
-    monkeypatch: pytest.MonkeyPatch, database_url: str, moderator: Caller
+    fake_discord: FakeDiscord, database_url: str, moderator: Caller
 ) -> None:
-    import discord
-
-    fake = FakeDiscord()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", fake.gateway_url)
-    try:
-        async for bot in discord_running(fake, database_url):
-            await replay(bot.briefings, Caller.operator())
-            bot.adapter.defer_after = 30  # the file must come with the first callback, even on a busy machine
-            body: dict[str, Any] = await bot.ask("toll", {"chart": True}, **MEMBER)
-            [call] = fake.callbacks_with_files()
-            assert body is call.body
-            embed = body["data"]["embeds"][0]
-            assert embed["image"]["url"] == "attachment://toll-chart.png"
-            assert body["data"]["attachments"][0]["filename"] == "toll-chart.png"
-            assert "SOHR" in body["data"]["attachments"][0]["description"]
-            [file] = call.files
-            assert file["filename"] == "toll-chart.png" and file["data"].startswith(PNG_SIGNATURE)
-            asked = await bot.ask("briefing ask", {"question": "what is the toll in Jabla?"}, **MEMBER)
-            shown = json.dumps(asked)
-            assert "Read as **/toll Jableh**" in shown and "48 killed" in shown
-    finally:
-        await fake.close()
+    async for bot in discord_running(fake_discord, database_url):
+        await replay(bot.briefings, Caller.operator())
+        bot.adapter.defer_after = 30  # the file must come with the first callback, even on a busy machine
+        body: dict[str, Any] = await bot.ask("toll", {"chart": True}, **MEMBER)
+        [call] = fake_discord.callbacks_with_files()
+        assert body is call.body
+        embed = body["data"]["embeds"][0]
+        assert embed["image"]["url"] == "attachment://toll-chart.png"
+        assert body["data"]["attachments"][0]["filename"] == "toll-chart.png"
+        assert "SOHR" in body["data"]["attachments"][0]["description"]
+        [file] = call.files
+        assert file["filename"] == "toll-chart.png" and file["data"].startswith(PNG_SIGNATURE)
+        asked = await bot.ask("briefing ask", {"question": "what is the toll in Jabla?"}, **MEMBER)
+        shown = json.dumps(asked)
+        assert "Read as **/toll Jableh**" in shown and "48 killed" in shown

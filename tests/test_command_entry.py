@@ -11,7 +11,6 @@ import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import discord
 import pytest
 import yaml
 
@@ -101,30 +100,20 @@ async def test_the_entry_name_is_a_setting(sqlite_url: str, fake_slack: FakeSlac
 # ---- Discord: the same table makes the command tree
 
 
-@pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    yield server
-    await server.close()
-
-
 async def test_discord_has_the_entry_group_under_its_configured_name(
-    discord_fake: FakeDiscord, sqlite_url: str
+    fake_discord: FakeDiscord, sqlite_url: str
 ) -> None:
     settings = settings_for(sqlite_url).model_copy(update={"command": "brf"})
     briefings = await Briefings.start(settings)
     adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
     try:
         await adapter.start()
-        [put] = [c for c in discord_fake.calls if c.method == "PUT"]
+        [put] = [c for c in fake_discord.calls if c.method == "PUT"]
         names = {command["name"] for command in put.body}
         assert "brf" in names and "briefing" not in names and "where" not in names and "toll" in names
-        shown = embed_text(await discord_fake.interact(discord_fake.command("brf where", {"place": "qardaha"})))
+        shown = embed_text(await fake_discord.interact(fake_discord.command("brf where", {"place": "qardaha"})))
         assert "Qardaha" in shown
-        assert "Jableh" in embed_text(await discord_fake.interact(discord_fake.command("toll", {"place": "Jabla"})))
+        assert "Jableh" in embed_text(await fake_discord.interact(fake_discord.command("toll", {"place": "Jabla"})))
     finally:
         await adapter.stop()
         await briefings.close()

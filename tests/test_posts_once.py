@@ -11,7 +11,6 @@ from datetime import time as clock_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import discord
 import pytest
 from sqlalchemy import update
 
@@ -156,17 +155,7 @@ async def test_a_thread_answer_whose_answer_was_lost_is_posted_once(slack_bot: B
 
 
 @pytest.fixture
-async def discord_fake(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    yield server
-    await server.close()
-
-
-@pytest.fixture
-async def discord_bot(discord_fake: FakeDiscord, database_url: str) -> AsyncIterator[DiscordAdapter]:
+async def discord_bot(fake_discord: FakeDiscord, database_url: str) -> AsyncIterator[DiscordAdapter]:
     settings = settings_for(database_url)
     briefings = await Briefings.start(settings)
     adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
@@ -183,49 +172,49 @@ def channel_posts(fake: FakeDiscord) -> list[Any]:
 
 
 async def test_a_discord_digest_whose_answer_was_lost_is_posted_once(
-    discord_bot: DiscordAdapter, discord_fake: FakeDiscord
+    discord_bot: DiscordAdapter, fake_discord: FakeDiscord
 ) -> None:
     briefings = discord_bot.briefings
     subscription, slot = await subscribe(briefings, f"discord:{CHANNEL_ID}")
-    discord_fake.lost_answers = 1  # Discord stores the digest, then answers 500; discord.py sends it again
+    fake_discord.lost_answers = 1  # Discord stores the digest, then answers 500; discord.py sends it again
     report = await DigestRunner(briefings.store, {"discord": discord_bot}).tick(slot + timedelta(minutes=1))
 
-    posts = channel_posts(discord_fake)
+    posts = channel_posts(fake_discord)
     assert len(posts) == 2 and all(p.body["enforce_nonce"] is True for p in posts)
     assert posts[0].body["nonce"] == posts[1].body["nonce"]
-    [message] = discord_fake.messages[CHANNEL_ID]
+    [message] = fake_discord.messages[CHANNEL_ID]
     assert report.posted == 1
     run = await run_of(briefings, subscription)
     assert run.status == POSTED and run.message_id == message["id"]
 
 
 async def test_a_discord_share_whose_answer_was_lost_is_posted_once(
-    discord_bot: DiscordAdapter, discord_fake: FakeDiscord
+    discord_bot: DiscordAdapter, fake_discord: FakeDiscord
 ) -> None:
-    answer = await discord_fake.interact(discord_fake.command("briefing sources", **MEMBER))
-    click = discord_fake.button(discord_fake.message_for(answer), "briefing:share:/sources", **MEMBER)
-    discord_fake.lost_answers = 1
-    clicked = await discord_fake.interact(click, timeout=10)
+    answer = await fake_discord.interact(fake_discord.command("briefing sources", **MEMBER))
+    click = fake_discord.button(fake_discord.message_for(answer), "briefing:share:/sources", **MEMBER)
+    fake_discord.lost_answers = 1
+    clicked = await fake_discord.interact(click, timeout=10)
     assert clicked["type"] == 7
-    posts = channel_posts(discord_fake)
+    posts = channel_posts(fake_discord)
     assert len(posts) == 2 and posts[0].body["nonce"] == posts[1].body["nonce"] == click["id"]
-    [message] = discord_fake.messages[CHANNEL_ID]
+    [message] = fake_discord.messages[CHANNEL_ID]
     assert message["content"] == "Shared by user222 · /sources"
 
 
 async def test_a_discord_digest_whose_connection_closed_is_found_and_not_posted_again(
-    discord_bot: DiscordAdapter, discord_fake: FakeDiscord
+    discord_bot: DiscordAdapter, fake_discord: FakeDiscord
 ) -> None:
     briefings = discord_bot.briefings
     subscription, slot = await subscribe(briefings, f"discord:{CHANNEL_ID}")
-    discord_fake.hang_ups = 1  # Discord stores the digest, then the connection closes unanswered
+    fake_discord.hang_ups = 1  # Discord stores the digest, then the connection closes unanswered
     posters: dict[str, Poster] = {"discord": discord_bot}
     first = await DigestRunner(briefings.store, posters).tick(slot + timedelta(minutes=1))
     assert first.retrying == 1 and first.posted == 0  # the outcome is unknown: tried again later
 
     later = await DigestRunner(briefings.store, posters).tick(slot + timedelta(minutes=2))
     assert later.posted == 1
-    [message] = discord_fake.messages[CHANNEL_ID]
-    assert len(channel_posts(discord_fake)) == 1  # found in the channel's history, not sent again
+    [message] = fake_discord.messages[CHANNEL_ID]
+    assert len(channel_posts(fake_discord)) == 1  # found in the channel's history, not sent again
     run = await run_of(briefings, subscription)
     assert run.status == POSTED and run.message_id == message["id"]
