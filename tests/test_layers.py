@@ -1,5 +1,6 @@
 """The core's layers point down only: a module may import its own layer and the layers below it, never one above
-(imports inside functions and for type checking count too). Every module of `briefings/` and `bot/` has a layer."""
+(imports inside functions and for type checking count too). Every module of `briefings/` and `bot/` has a layer,
+and the chat adapters import only the core modules listed in ADAPTER_CORE_IMPORTS."""
 
 from __future__ import annotations
 
@@ -70,6 +71,25 @@ LAYERS: tuple[tuple[str, tuple[str, ...]], ...] = (
 
 KNOWN: set[tuple[str, str]] = set()
 """Upward imports still being removed: this set only shrinks."""
+
+CHAT_ADAPTERS = ("bot.slack_chat", "bot.discord_chat")
+
+ADAPTER_CORE_IMPORTS = frozenset(
+    {
+        "briefings.access",
+        "briefings.commands.plan",
+        "briefings.commands.table",
+        "briefings.facts",
+        "briefings.render_text",
+        "briefings.reply",
+        "briefings.reviewing",
+        "briefings.service",
+        "briefings.suggest",
+        "briefings.throttle",
+        "briefings.untrusted",
+    }
+)
+"""All the chat adapters import of the core: they go through the service and reply documents (docs/architecture.md)."""
 
 
 def layer_of(module: str) -> int:
@@ -147,3 +167,32 @@ def test_an_upward_import_inside_a_function_is_found(tmp_path: Path) -> None:
     source.write_text("def later():\n    from briefings.service import Briefings\n    import bot.cli\n")
     assert imported(source, set(modules())) == {"briefings.service", "bot.cli"}
     assert layer_of("briefings.service") > layer_of("briefings.store.store") > layer_of("briefings.snapshot")
+
+
+def adapter_core_imports() -> dict[str, set[str]]:
+    """Each core module the chat adapters import, with the adapter modules importing it."""
+    every = modules()
+    found: dict[str, set[str]] = {}
+    for module, path in every.items():
+        if any(module == adapter or module.startswith(adapter + ".") for adapter in CHAT_ADAPTERS):
+            for target in imported(path, set(every)):
+                if target.split(".")[0] == "briefings":
+                    found.setdefault(target, set()).add(module)
+    return found
+
+
+def test_chat_adapters_import_only_the_listed_core_modules() -> None:
+    """A new core import in an adapter is added to ADAPTER_CORE_IMPORTS deliberately, or goes through the service."""
+    stray = sorted(
+        f"{module} imports {target}"
+        for target, importers in adapter_core_imports().items()
+        if target not in ADAPTER_CORE_IMPORTS
+        for module in importers
+    )
+    assert not stray, "\n".join(stray)
+
+
+def test_every_listed_core_module_is_still_imported_by_an_adapter() -> None:
+    """Once the adapters stop importing one it leaves the list, so the list stays what they need."""
+    unused = ADAPTER_CORE_IMPORTS - set(adapter_core_imports())
+    assert not unused, sorted(unused)
