@@ -1,6 +1,6 @@
-"""Answering slash commands as the core plans them (`Briefings.plan`): the moderators' toll form when the text
-opens it, else the core's reply as ephemeral embeds (deferred when slow, cut to fit, with a "Post to channel"
-button when shareable), and plain words for every failure."""
+"""Answering slash commands as the core plans them (`Briefings.plan`): the moderators' form (toll or event) when
+the text opens one, else the core's reply as ephemeral embeds (deferred when slow, cut to fit, with a "Post to
+channel" button when shareable), and plain words for every failure."""
 
 from __future__ import annotations
 
@@ -14,10 +14,9 @@ from bot.adapter import SORRY
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.complete import Choices, suggest
-from bot.discord_chat.forms import TollForm, field_label
+from bot.discord_chat.forms import SPECS, Form, Spec
 from bot.discord_chat.review import ReviewCards, has_cards, in_time, say
 from bot.discord_chat.sharing import share_buttons
-from bot.discord_chat.text import command_text
 from briefings.access import Caller
 from briefings.commands.plan import Plan
 from briefings.reply import Reply
@@ -26,8 +25,6 @@ from briefings.suggest import Suggesting
 from briefings.throttle import Throttle
 
 log = logging.getLogger(__name__)
-TOLL = "toll"
-"""The one moderators' form Discord has (a modal): a new toll claim."""
 
 
 class Answering:
@@ -52,12 +49,17 @@ class Answering:
         await self.answer(interaction, reply, caller, plan.text, plan)
 
     async def command(self, interaction: discord.Interaction, name: str, text: str) -> None:
-        """A command of the table: the toll form when the core says the text opens it, else its answer."""
+        """A command of the table: the form the core says the text opens (for a moderator), else its answer."""
         plan = self.briefings.plan(text, caller_for(interaction))
-        if plan.opens_form == TOLL:
-            await interaction.response.send_modal(TollForm(self.submit_toll, self.on_ui_error))
-        else:
+        spec = SPECS.get(plan.opens_form or "")
+        if spec is None:
             await self.run(interaction, text, plan)
+            return
+
+        async def submit(submitted: discord.Interaction, values: dict[str, str]) -> None:
+            await self.submit_form(submitted, spec, values)
+
+        await interaction.response.send_modal(Form(spec, submit, self.on_ui_error))
 
     async def suggest(self, interaction: discord.Interaction, kind: Suggesting, current: str) -> Choices:
         return await suggest(self.briefings, interaction, kind, current)
@@ -85,16 +87,18 @@ class Answering:
         for number, embeds in enumerate(render.render(fitted)):
             await say(interaction, embeds=embeds, **buttons, **render.attachment(reply, embeds, number))
 
-    async def submit_toll(self, interaction: discord.Interaction, values: dict[str, str]) -> None:
-        text = command_text("update", ["toll"], values)
+    async def submit_form(self, interaction: discord.Interaction, spec: Spec, values: dict[str, str]) -> None:
+        """A form's values run as its command, as the person who submitted it; a value the core refuses is
+        answered naming the field to fix."""
+        text = spec.text(values)
         caller = caller_for(interaction)
         reply = self.throttle.check(caller.ident, caller.channel) or await self.in_time(
             interaction, self.briefings.handle(text, caller, request_id(interaction))
         )
-        label = field_label(reply.at_fault)
+        label = spec.label(reply.at_fault)
         if not reply.ok and label:
-            log.info("discord toll form by %s: %s", caller.ident, reply.title)
-            note = f"\nFix the “{label}” field and submit /update again."
+            log.info("discord %s form by %s: %s", spec.name, caller.ident, reply.title)
+            note = f"\nFix the “{label}” field and submit {spec.command} again."
             body = render.content(reply)
             await say(interaction, content=body[: render.CONTENT_LIMIT - len(note)] + note)
             return

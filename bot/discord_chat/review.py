@@ -15,7 +15,7 @@ import discord
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.escape import inert
-from bot.discord_chat.forms import FORM_TIMEOUT, ErrorHandler, FormSubmit, TollForm, field_label
+from bot.discord_chat.forms import FORM_TIMEOUT, MOST_FIELDS, TOLL, ErrorHandler, Form, FormSubmit
 from briefings.access import Caller
 from briefings.reply import Reply, Section
 from briefings.reviewing import Decided, Decision, EditForm, Reviewing, action_of
@@ -26,8 +26,6 @@ TEMPLATE = r"review:(?P<action>accept|edit|reject):(?P<id>[0-9]{1,9})"
 STYLES = {"primary": discord.ButtonStyle.success, "danger": discord.ButtonStyle.danger}
 CARDS_SHOWN = 10
 """Cards sent for one request (one message each); the rest wait in the queue for the next request."""
-FORM_FIELDS = 5
-"""Discord's limit of inputs in a modal."""
 LONG_FIELDS = frozenset({"text", "summary", "quote", "note"})
 
 Answer = Callable[[discord.Interaction, Reply, Caller, str], Awaitable[None]]
@@ -91,7 +89,7 @@ class ProposalForm(discord.ui.Modal):
         super().__init__(title=f"Edit proposal #{form.proposal}", timeout=FORM_TIMEOUT)
         self._submit, self._on_failure = submit, on_failure
         self.inputs: dict[str, discord.ui.TextInput[ProposalForm]] = {}
-        for name, value in list(form.values.items())[:FORM_FIELDS]:
+        for name, value in list(form.values.items())[:MOST_FIELDS]:
             long = name in LONG_FIELDS
             text_input: discord.ui.TextInput[ProposalForm] = discord.ui.TextInput(
                 label=name.replace("_", " ").capitalize(),
@@ -191,25 +189,21 @@ class ReviewCards:
             await self.submit(submitted, proposal, values, modal)
 
         title = f"Edit proposal #{proposal}"
-        modal: TollForm | ProposalForm = (
-            TollForm(submit, self.on_failure, form.values, title)
+        modal: Form | ProposalForm = (
+            Form(TOLL, submit, self.on_failure, form.values, title)
             if form.kind == "toll"
             else ProposalForm(form, submit, self.on_failure)
         )
         await interaction.response.send_modal(modal)
 
     async def submit(
-        self, interaction: discord.Interaction, proposal: int, values: dict[str, str], form: TollForm | ProposalForm
+        self, interaction: discord.Interaction, proposal: int, values: dict[str, str], form: Form | ProposalForm
     ) -> None:
         """The edited values accepted (as the moderator's changes to the proposal)."""
         caller = caller_for(interaction)
         work = self.reviewing.decide(caller, proposal, "accept", changes=values, request_id=request_id(interaction))
         decided = await in_time(interaction, work, self.defer_after)
-        label = (
-            form.label(decided.reply.at_fault)
-            if isinstance(form, ProposalForm)
-            else field_label(decided.reply.at_fault)
-        )
+        label = form.label(decided.reply.at_fault)
         if not decided.reply.ok and label:
             note = f"\nFix the “{label}” field and press Edit again."
             body = render.content(decided.reply)
