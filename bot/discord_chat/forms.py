@@ -1,6 +1,6 @@
-"""The moderators' forms (modals) on Discord: `/update` alone opens the toll form (the core says so:
-`Plan.opens_form`). Each is one `Form` built from a `Spec`; a submission becomes the command text a moderator would
-type (`/update toll killed=120 source=SOHR`), so the core validates it as it
+"""The moderators' forms (modals) on Discord: `/update` alone opens the toll form, `/add event` alone the event form
+(the core says which: `Plan.opens_form`). Each is one `Form` built from a `Spec`; a submission becomes the command
+text a moderator would type (`/add event date=2025-03-08 text="…" source=SOHR`), so the core validates it as it
 validates typed commands, and an invalid value is answered naming the field's label."""
 
 from __future__ import annotations
@@ -72,7 +72,21 @@ TOLL = Spec(
         Field("note", "Note", "optional", LONG),
     ),
 )
-SPECS = {spec.name: spec for spec in (TOLL,)}
+EVENT = Spec(
+    "event",
+    "New event",
+    "/add event",
+    (
+        Field("date", "Date", "YYYY-MM-DD or YYYY-MM-DDTHH:MM", required=True),
+        Field("text", "What happened", "in a sentence or two", LONG, required=True),
+        Field("place", "Places", "names, separated by commas"),
+        Field("actors", "Actors", "names, separated by commas"),
+        Field("source", "Source", SOURCE_HINT, required=True),
+    ),
+)
+"""The event command's three required options, then places and actors rather than a note: /where and /reactions
+find events by them, while a note only adds words (typed `/add event … note=…` still takes one)."""
+SPECS = {spec.name: spec for spec in (TOLL, EVENT)}
 """The form for each name the core's plan gives (`Plan.opens_form`)."""
 
 
