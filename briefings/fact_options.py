@@ -18,6 +18,7 @@ from briefings.facts import (
     Stance,
     Status,
     Toll,
+    field_names,
 )
 from briefings.names import NameIndex
 from briefings.option_parsers import (
@@ -36,6 +37,7 @@ from briefings.option_parsers import (
     words,
 )
 from briefings.synonyms import chat_options
+from briefings.validation import validate as check
 from briefings.vocabulary import known_measure
 from briefings.when import INPUT
 
@@ -240,13 +242,13 @@ def revised_fact(current: Fact, options: dict[str, str], env: Env) -> Fact:
         values["counts"] = {k: v for k, v in merged.items() if v is not None} or None
     if "sources" in values and "via" not in options and isinstance(current, Sourced):
         values["sources"] = values["sources"][:1] + current.sources[1:]
-    data = {**current.model_dump(), **values}
+    data = {**{name: getattr(current, name) for name in field_names(type(current))}, **values}
     return validate(current.kind, data)
 
 
 def validate(kind: str, data: dict[str, Any]) -> Fact:
     try:
-        return FACT_KINDS[kind].model_validate(data, context=INPUT)
+        return check(FACT_KINDS[kind], data, INPUT)
     except ValidationError as exc:
         error = exc.errors()[0]
         field = str(error["loc"][0]) if error["loc"] else ""

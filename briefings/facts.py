@@ -1,15 +1,20 @@
-"""The fact model: every figure is a claim with its sources and an "as of" time (value types: values.py)."""
+"""The fact model: every figure is a claim with its sources and an "as of" time (value types: values.py).
+
+Facts are frozen dataclasses: reading them (the store, answers) needs nothing more. Input from people and files is
+checked against the same classes by `briefings.validation` (pydantic), with the rules their field types carry
+(`Checked`); a fact's own consistency rules are in `__post_init__`, so no fact that breaks them can exist."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
-
+from briefings.situation import CategoryDecl, Situation
 from briefings.values import (
+    FORBID_EXTRA,
     ActorKind,
     CategoryName,
+    Checked,
     Count,
     MeasureKind,
     Name,
@@ -21,34 +26,61 @@ from briefings.values import (
     Status,
     Text,
     Vague,
+    field_names,
     kind_slug,
 )
 from briefings.when import When
 
-__all__ = ["ActorKind", "CategoryName", "Count", "MeasureKind", "Name", "PlaceKind", "Qualifier", "Slug"]
-__all__ += ["SourceKind", "Stance", "Status", "Text", "Vague", "kind_slug"]  # value types, importable from here too
+__all__ = [
+    "ActorKind",
+    "CategoryDecl",
+    "CategoryName",
+    "Count",
+    "MeasureKind",
+    "Name",
+    "PlaceKind",
+    "Qualifier",
+    "Situation",
+    "Slug",
+]
+__all__ += [
+    "SourceKind",
+    "Stance",
+    "Status",
+    "Text",
+    "Vague",
+    "field_names",
+    "kind_slug",
+]  # value types, importable from here too
 
 
-class Fact(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Fact:
     """What every kind of fact shares. Subclasses name their kind and id prefix."""
 
-    model_config = ConfigDict(extra="forbid", use_enum_values=False)
+    __pydantic_config__: ClassVar[dict[str, Any]] = FORBID_EXTRA
     kind: ClassVar[str]
     prefix: ClassVar[str]
 
     status: Status = Status.reported
     note: Text | None = None
 
+    @classmethod
+    def gather(cls, data: Any) -> Any:
+        """Input as given, rearranged into this class's fields before it is checked (see Toll)."""
+        return data
+
     def label(self) -> str:
         """A short human name for lists and history."""
         return self.kind
 
 
+@dataclass(frozen=True, kw_only=True)
 class Source(Fact):
     kind: ClassVar[str] = "source"
     prefix: ClassVar[str] = "s"
     name: Name
-    aliases: list[Name] = []
+    aliases: list[Name] = field(default_factory=list)
     type: SourceKind
     description: Text | None = None
     speaks_for: str | None = None
@@ -62,6 +94,7 @@ PCODE = r"^[A-Z]{2}[0-9A-Z]{1,14}$"
 ISO3 = r"^[A-Z]{3}$"
 
 
+@dataclass(frozen=True, kw_only=True)
 class Place(Fact):
     """A place in the hierarchy. Its parent is `parent` (a place id) when given, else worked out from
     `district`, `province` and `country` (names of the places above it)."""
@@ -74,43 +107,44 @@ class Place(Fact):
     district: Name | None = None
     country: Name | None = None
     parent: str | None = None
-    aliases: list[Name] = []
-    pcode: Annotated[str, StringConstraints(pattern=PCODE)] | None = None
+    aliases: list[Name] = field(default_factory=list)
+    pcode: Annotated[str, Checked(pattern=PCODE)] | None = None
     """An OCHA P-code (`SY0602`), as in the common operational datasets."""
-    iso3: Annotated[str, StringConstraints(pattern=ISO3)] | None = None
-    lat: Annotated[float, Field(ge=-90, le=90)] | None = None
-    lon: Annotated[float, Field(ge=-180, le=180)] | None = None
+    iso3: Annotated[str, Checked(pattern=ISO3)] | None = None
+    lat: Annotated[float, Checked(ge=-90, le=90)] | None = None
+    lon: Annotated[float, Checked(ge=-180, le=180)] | None = None
 
-    @model_validator(mode="after")
-    def _placed(self) -> Place:
+    def __post_init__(self) -> None:
         if self.type is not PlaceKind.country and not (self.province or self.parent or self.country):
             raise ValueError("a place needs a province, a country or a parent (only a country stands alone)")
         if (self.lat is None) != (self.lon is None):
             raise ValueError("give both lat and lon, or neither")
-        return self
 
     def label(self) -> str:
         return self.name
 
 
+@dataclass(frozen=True, kw_only=True)
 class Actor(Fact):
     kind: ClassVar[str] = "actor"
     prefix: ClassVar[str] = "a"
     name: Name
     type: ActorKind
     description: Text | None = None
-    aliases: list[Name] = []
+    aliases: list[Name] = field(default_factory=list)
 
     def label(self) -> str:
         return self.name
 
 
+@dataclass(frozen=True, kw_only=True)
 class Sourced(Fact):
     """A fact somebody reported: it names at least one source (by id)."""
 
-    sources: list[str] = Field(min_length=1)
+    sources: Annotated[list[str], Checked(min_length=1)]
 
 
+@dataclass(frozen=True, kw_only=True)
 class Toll(Sourced):
     """A toll claim: one source's count, for the whole situation or one place, as of a time."""
 
@@ -135,14 +169,14 @@ class Toll(Sourced):
     BREAKDOWN: ClassVar[tuple[str, ...]] = ("security", "insurgents", "civilians", "unknown")
     FIGURES: ClassVar[tuple[str, ...]] = ("killed", *BREAKDOWN, "wounded", "kidnapped")
 
-    @model_validator(mode="before")
     @classmethod
-    def _flat_counts(cls, data: Any) -> Any:
+    def gather(cls, data: Any) -> Any:
         """`displaced: 120000` beside the other fields goes into `counts`."""
         if isinstance(data, dict):
-            extra = {k: v for k, v in data.items() if k not in cls.model_fields}
+            own = field_names(cls)
+            extra = {k: v for k, v in data.items() if k not in own}
             if extra:
-                data = {k: v for k, v in data.items() if k in cls.model_fields}
+                data = {k: v for k, v in data.items() if k in own}
                 data["counts"] = {**(data.get("counts") or {}), **extra}
         return data
 
@@ -157,8 +191,7 @@ class Toll(Sourced):
         """The categories this claim gives a figure for: the fixed ones in order, then the others."""
         return [name for name in self.FIGURES if getattr(self, name) is not None] + list(self.counts or {})
 
-    @model_validator(mode="after")
-    def _consistent(self) -> Toll:
+    def __post_init__(self) -> None:
         if not self.given():
             raise ValueError("a toll needs at least one figure (killed, civilians, wounded, displaced, ...)")
         if self.low is not None and self.high is not None and self.low > self.high:
@@ -168,7 +201,6 @@ class Toll(Sourced):
                 raise ValueError(f"low ({self.low}) is above killed ({self.killed})")
             if self.high is not None and self.high < self.killed:
                 raise ValueError(f"high ({self.high}) is below killed ({self.killed})")
-        return self
 
     def label(self) -> str:
         prefix = f"{self.qualifier.value} " if self.qualifier else ""
@@ -178,18 +210,20 @@ class Toll(Sourced):
         return "toll"
 
 
+@dataclass(frozen=True, kw_only=True)
 class Event(Sourced):
     kind: ClassVar[str] = "event"
     prefix: ClassVar[str] = "e"
     when: When
     text: Text
-    places: list[str] = []
-    actors: list[str] = []
+    places: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
 
     def label(self) -> str:
         return self.text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Reaction(Sourced):
     kind: ClassVar[str] = "reaction"
     prefix: ClassVar[str] = "r"
@@ -199,16 +233,15 @@ class Reaction(Sourced):
     summary: Text | None = None
     quote: Text | None = None
 
-    @model_validator(mode="after")
-    def _says_something(self) -> Reaction:
+    def __post_init__(self) -> None:
         if not self.summary and not self.quote:
             raise ValueError("a reaction needs a summary or a quote")
-        return self
 
     def label(self) -> str:
         return self.summary or self.quote or ""
 
 
+@dataclass(frozen=True, kw_only=True)
 class Measure(Sourced):
     kind: ClassVar[str] = "measure"
     prefix: ClassVar[str] = "m"
@@ -216,12 +249,13 @@ class Measure(Sourced):
     when: When
     text: Text
     by: str | None = None
-    places: list[str] = []
+    places: list[str] = field(default_factory=list)
 
     def label(self) -> str:
         return self.text
 
 
+@dataclass(frozen=True, kw_only=True)
 class Claim(Sourced):
     """Who asserts what (an accusation, a characterisation); `actor` empty when unattributed."""
 
@@ -241,54 +275,3 @@ FACT_KINDS: dict[str, type[Fact]] = {
     cls.kind: cls for cls in (Source, Place, Actor, Toll, Event, Reaction, Measure, Claim)
 }
 KIND_BY_PREFIX: dict[str, type[Fact]] = {cls.prefix: cls for cls in FACT_KINDS.values()}
-
-
-RESERVED = frozenset({"sources", "source", "via", "as_of", "place", "qualifier", "low", "high", "status", "note"})
-"""Names a toll category may not take: they are a toll's other options."""
-
-
-class CategoryDecl(BaseModel):
-    """A toll category a situation declares: a new one, or a known one with its own label."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    name: CategoryName
-    label: Name
-    part_of: CategoryName | None = None
-    """`killed` for a part of the killed total (its figure is never above the total)."""
-
-    @field_validator("name")
-    @classmethod
-    def _free(cls, value: str) -> str:
-        if value in RESERVED or value == "counts":
-            raise ValueError(f"'{value}' is a toll option, not a category name")
-        return value
-
-
-class Situation(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    slug: Slug
-    title: Name
-    region: Name
-    timezone: str = "UTC"
-    description: Text | None = None
-    measure_kinds: dict[MeasureKind, Name] = {}
-    """Kinds of measure this situation speaks of beyond the common ones, with their labels."""
-    categories: list[CategoryDecl] = []
-    """Toll categories beyond the known ones (or known ones relabelled), in the order answers show them."""
-    headline: CategoryName | None = None
-    """The category the headline leads with (default: killed, when any figure gives it)."""
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown timezone '{value}' (use an IANA name such as Asia/Tokyo)") from None
-        return value
-
-    @property
-    def zone(self) -> ZoneInfo:
-        return ZoneInfo(self.timezone)

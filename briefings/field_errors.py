@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from briefings.values import field_names
 
-def describe(exc: ValidationError, where: str, model: type[BaseModel] | None = None) -> list[str]:
+
+def describe(exc: ValidationError, where: str, model: type[Any] | None = None) -> list[str]:
     """`where.field: what is wrong` for each field; a union's alternatives are joined with "or"."""
     by_path: dict[str, list[str]] = {}
     for error in exc.errors():
@@ -31,7 +33,7 @@ def _union_tag(part: int | str) -> bool:
     return isinstance(part, str) and any(c in part for c in "-[")
 
 
-def _message(error: ErrorDetails, model: type[BaseModel] | None) -> str:
+def _message(error: ErrorDetails, model: type[Any] | None) -> str:
     kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
     if kind == "int_type" or kind == "int_parsing":
         if isinstance(given, str) and given.strip().isdigit():
@@ -45,8 +47,8 @@ def _message(error: ErrorDetails, model: type[BaseModel] | None) -> str:
         return f"must be one of {ctx.get('expected')}"
     if kind == "missing":
         return "required"
-    if kind == "extra_forbidden":
-        fields = ", ".join(model.model_fields) if model else ""
+    if kind in ("extra_forbidden", "unexpected_keyword_argument"):
+        fields = ", ".join(field_names(model)) if model else ""
         return "not a field here" + (f" (fields: {fields})" if fields else "")
     if kind == "string_too_long":
         return f"too long ({len(str(given))} characters; at most {ctx.get('max_length')})"

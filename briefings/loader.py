@@ -11,10 +11,11 @@ from pydantic import ValidationError
 
 from briefings.categories import unknown_categories
 from briefings.control_chars import control_problem, shown, without_surrogates
-from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source, Toll
+from briefings.facts import FACT_KINDS, Actor, Fact, Measure, Place, Situation, Source, Toll, field_names
 from briefings.field_errors import describe
 from briefings.names import NameIndex, UnknownName
 from briefings.synonyms import file_fields
+from briefings.validation import validate
 from briefings.vocabulary import known_measure
 from briefings.when import INPUT
 from briefings.yaml_text import YamlTextError, read
@@ -100,7 +101,7 @@ def parse(data: dict[Any, Any], origin: str, base: dict[str, Fact] | None = None
     problems += [f"{_key_text(key)}: unknown section (expected situation, {', '.join(SECTIONS)})" for key in unknown]
     situation: Situation | None = None
     try:
-        situation = Situation.model_validate(data.get("situation"))
+        situation = validate(Situation, data.get("situation"))
     except ValidationError as exc:
         problems += describe(exc, "situation", Situation)
     reading = _Reading(dict(base or {}))
@@ -186,7 +187,7 @@ class _Reading:
                 path = f"{where}.source" if sugar else f"{where}.{field_name}"
                 problems += self._resolve(item, field_name, ref_kind, path, numbered=not sugar)
         try:
-            fact = cls.model_validate(item, context=INPUT)
+            fact = validate(cls, item, INPUT)
         except ValidationError as exc:
             problems += describe(exc, where, cls)
             if kind in ("source", "place", "actor"):
@@ -246,7 +247,7 @@ def reference_index(kind: str, facts: dict[str, Fact]) -> NameIndex:
 
 def _categories(situation: Situation, item: dict[Any, Any], where: str) -> list[str]:
     """Toll fields that are neither a toll's own nor a category known or declared in `situation`."""
-    names = [str(k) for k in item if k not in Toll.model_fields and k not in ("id", "source")]
+    names = [str(k) for k in item if k not in field_names(Toll) and k not in ("id", "source")]
     return [
         f"{where}.{name}: unknown toll category '{name}' (declare it under situation.categories)"
         for name in unknown_categories(situation, names)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from briefings.facts import FACT_KINDS, Fact
+from briefings.stored_form import from_stored, to_stored
 
 
 @dataclass(frozen=True)
@@ -37,10 +38,11 @@ class Change:
 
 
 def decode(kind: str, data: dict[str, Any]) -> Fact:
-    """A fact from its stored form."""
-    return FACT_KINDS[kind].model_validate(data)
+    """A fact from its stored form (written by `encode`, so not validated again)."""
+    return from_stored(FACT_KINDS[kind], data)
 
 
 def encode(fact: Fact) -> dict[str, Any]:
     """A fact's stored form."""
-    return fact.model_dump(mode="json", exclude_none=True)
+    stored: dict[str, Any] = to_stored(fact)
+    return stored

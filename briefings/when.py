@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import StrEnum
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationInfo, model_serializer, model_validator
 
 
 class PartOfDay(StrEnum):
@@ -31,11 +30,11 @@ _MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 _DAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
-class When(BaseModel):
+@dataclass(frozen=True)
+class When:
     """A point in time as precise as the source: `2024-12`, `2025-03-06`, `2025-03-07 morning`,
-    `2025-03-07T09:30`; `by 2025-03-07` means on or before that day (the source gives no date)."""
-
-    model_config = ConfigDict(frozen=True)
+    `2025-03-07T09:30`; `by 2025-03-07` means on or before that day (the source gives no date).
+    Stored and sent as its text (`iso`)."""
 
     day: date
     month_only: bool = False
@@ -43,22 +42,33 @@ class When(BaseModel):
     clock: time | None = None
     by: bool = False
 
-    @model_validator(mode="before")
     @classmethod
-    def _from_text(cls, value: Any) -> Any:
+    def read(cls, value: Any, context: dict[str, Any] | None = None) -> When:
+        """A When from its text, a date or date-time, or a When; with the INPUT context, checks the year too.
+        Raises ValueError naming what is wrong."""
         if isinstance(value, str):
-            return cls.parse_fields(value)
-        if isinstance(value, datetime):
-            return {"day": value.date(), "clock": value.time().replace(second=0, microsecond=0)}
-        if isinstance(value, date):
-            return {"day": value}
-        return value
+            found = cls(**cls.parse_fields(value))
+        elif isinstance(value, datetime):
+            found = cls(value.date(), clock=value.time().replace(second=0, microsecond=0))
+        elif isinstance(value, date):
+            found = cls(value)
+        elif isinstance(value, When):
+            found = value
+        else:
+            raise ValueError(f"{value!r} is not a date; use YYYY-MM-DD, 'YYYY-MM-DD morning' or YYYY-MM-DDTHH:MM")
+        if context and context.get("input") and found is not value:  # a When already held passed the check then
+            check_year(found.day)
+        return found
 
-    @model_validator(mode="after")
-    def _not_too_early(self, info: ValidationInfo) -> When:
-        if info.context and info.context.get("input"):
-            check_year(self.day)
-        return self
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: Any) -> Any:
+        """How validation (pydantic) reads and writes a When: `read`, and its text."""
+        from pydantic_core import core_schema
+
+        return core_schema.with_info_plain_validator_function(
+            lambda value, info: cls.read(value, info.context),
+            serialization=core_schema.plain_serializer_function_ser_schema(lambda when: when.iso()),
+        )
 
     @staticmethod
     def parse_fields(text: str) -> dict[str, Any]:
@@ -77,18 +87,14 @@ class When(BaseModel):
         return {
             "day": day,
             "month_only": month_only,
-            "part": g["part"].lower() if g["part"] else None,
+            "part": PartOfDay(g["part"].lower()) if g["part"] else None,
             "clock": clock,
             "by": bool(g["by"]),
         }
 
     @classmethod
     def parse(cls, text: str) -> When:
-        return cls.model_validate(text)
-
-    @model_serializer
-    def _to_text(self) -> str:
-        return self.iso()
+        return cls.read(text)
 
     def iso(self) -> str:
         """The canonical text form, which `parse` reads back."""

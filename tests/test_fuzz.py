@@ -11,6 +11,7 @@ import asyncio
 import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
 import asyncpg
 import pytest
@@ -103,7 +104,7 @@ def test_a_file_the_loader_accepts_can_be_stored(service: tuple[asyncio.Runner, 
     if file is None:
         return
     runner, briefings = service
-    file.situation = file.situation.model_copy(update={"slug": f"fuzz-{uuid.uuid4().hex[:12]}"})
+    file.situation = replace(file.situation, slug=f"fuzz-{uuid.uuid4().hex[:12]}")
     assert runner.run(briefings.store.import_situation(file, "fuzz"))
     stored = runner.run(briefings.store.snapshot(file.situation.slug))
     assert stored.facts == file.facts

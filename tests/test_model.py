@@ -9,6 +9,9 @@ import pytest
 from pydantic import ValidationError
 
 from briefings.facts import Qualifier, Situation, Toll, Vague
+from briefings.revisions import decode, encode
+from briefings.stored_form import from_stored, to_stored
+from briefings.validation import validate
 from briefings.when import PartOfDay, When
 
 
@@ -20,7 +23,8 @@ def test_when_round_trips_through_iso(text: str) -> None:
     when = When.parse(text)
     assert when.iso() == text
     assert When.parse(when.iso()) == when
-    assert When.model_validate(when.model_dump()) == when
+    assert validate(When, to_stored(when)) == when
+    assert from_stored(Toll, {**BASE, "as_of": to_stored(when), "killed": 1}).as_of == when
 
 
 def test_when_keeps_the_precision_it_was_given() -> None:
@@ -112,7 +116,7 @@ BASE: dict[str, Any] = {"sources": ["s1"], "as_of": "2025-03-07 morning"}
 
 
 def toll(**fields: Any) -> Toll:
-    return Toll.model_validate({**BASE, **fields})
+    return validate(Toll, {**BASE, **fields})
 
 
 @pytest.mark.parametrize(
@@ -157,9 +161,17 @@ def test_toll_accepts_civilians_only_and_vague_counts() -> None:
 
 
 def test_toll_serialises_when_as_text() -> None:
-    dumped = toll(killed=5).model_dump(mode="json", exclude_none=True)
-    assert dumped["as_of"] == "2025-03-07 morning"
-    assert Toll.model_validate(dumped) == toll(killed=5)
+    dumped = encode(toll(killed=5, wounded="dozens", displaced=1200, missing="several"))
+    assert dumped == {
+        "status": "reported",
+        "sources": ["s1"],
+        "as_of": "2025-03-07 morning",
+        "killed": 5,
+        "wounded": "dozens",
+        "counts": {"displaced": 1200, "missing": "several"},
+    }
+    assert decode("toll", dumped) == toll(killed=5, wounded="dozens", displaced=1200, missing="several")
+    assert decode("toll", dumped).counts == {"displaced": 1200, "missing": Vague.several}
 
 
 # --- situations -------------------------------------------------------------------------------
@@ -167,14 +179,18 @@ def test_toll_serialises_when_as_text() -> None:
 
 def test_situation_refuses_an_unknown_timezone_naming_it() -> None:
     with pytest.raises(ValidationError) as caught:
-        Situation(slug="x-test", title="T", region="R", timezone="Mars/Olympus")
+        validate(Situation, {"slug": "x-test", "title": "T", "region": "R", "timezone": "Mars/Olympus"})
     assert "unknown timezone 'Mars/Olympus'" in str(caught.value)
     assert caught.value.errors()[0]["loc"] == ("timezone",)
 
 
 def test_situation_accepts_a_real_zone_and_a_valid_slug() -> None:
-    situation = Situation(slug="syria-coast-2025-03", title="T", region="R", timezone="Asia/Damascus")
-    assert situation.zone.key == "Asia/Damascus"
-    assert Situation(slug="ab", title="T", region="R").timezone == "UTC"
-    with pytest.raises(ValidationError):
-        Situation(slug="Not A Slug", title="T", region="R")
+    situation = validate(Situation, {"slug": "coast-2025-03", "title": "T", "region": "R", "timezone": "Asia/Tokyo"})
+    assert situation.zone.key == "Asia/Tokyo"
+    assert validate(Situation, {"slug": "ab", "title": "T", "region": "R"}).timezone == "UTC"
+    with pytest.raises(ValidationError) as caught:
+        validate(Situation, {"slug": "Not A Slug", "title": "T", "region": "R"})
+    assert caught.value.errors()[0]["loc"] == ("slug",)
+    with pytest.raises(ValidationError) as caught:
+        validate(Situation, {"slug": "ab", "title": "T", "region": "R", "regoin": "typo"})
+    assert caught.value.errors()[0]["loc"] == ("regoin",)

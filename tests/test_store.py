@@ -6,6 +6,7 @@ import asyncio
 import sqlite3
 import threading
 import time
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from briefings.settings import CoreSettings
 from briefings.store import NotFound, Store, revision_reads
 from briefings.store.channels import LOCATE
 from briefings.store.quick import QuickReader, Unavailable
+from briefings.validation import validate
 from briefings.when import When
 from tests.conftest import SEEDS
 
@@ -32,7 +34,7 @@ SLUG = "syria-coast-2025-03"
 
 
 def new_toll(**fields: object) -> Toll:
-    return Toll.model_validate({"sources": ["s1"], "as_of": "2025-03-08 morning", **fields})
+    return validate(Toll, {"sources": ["s1"], "as_of": "2025-03-08 morning", **fields})
 
 
 async def revision_count(store: Store) -> int:
@@ -104,7 +106,7 @@ async def test_a_new_fact_gets_the_next_id(briefings: Briefings) -> None:
     assert [(r.key, r.number, r.action) for r in written] == [("t4", 1, "create")]
     snapshot = await store.snapshot(SLUG)
     assert snapshot.facts["t4"] == new_toll(civilians=6)
-    event = Event.model_validate({"sources": ["s2"], "when": "2025-03-08", "text": "Something new"})
+    event = validate(Event, {"sources": ["s2"], "when": "2025-03-08", "text": "Something new"})
     written = await store.write(SLUG, [Change(fact=new_toll(killed=3)), Change(fact=event)], author="console:mod")
     assert [r.key for r in written] == ["t5", "e10"]
     assert len({r.batch for r in written}) == 1  # one command, one batch
@@ -218,12 +220,12 @@ async def test_catching_up_on_newer_revisions_gives_what_a_fresh_read_gives(sett
         await two.store.write(SLUG, [Change(fact=moved, key="t6", action="correct")], author="console:mod")
         event = (await one.store.snapshot(SLUG)).facts["e1"]
         assert isinstance(event, Event)
-        later = event.model_copy(update={"when": When.parse("2025-03-09")})
+        later = replace(event, when=When.parse("2025-03-09"))
         await two.store.write(SLUG, [Change(fact=later, key="e1", action="correct")], author="console:mod")
         first = (await one.store.snapshot(SLUG)).facts["t1"]
         await two.store.write(
             SLUG,
-            [Change(fact=first.model_copy(update={"status": Status.retracted}), key="t1", action="retract")],
+            [Change(fact=replace(first, status=Status.retracted), key="t1", action="retract")],
             author="console:mod",
         )
         await two.store.write(SLUG, [Change(fact=new_toll(killed=180), key="t5", action="correct")], author="x:y")

@@ -9,7 +9,7 @@ from typing import Any
 from briefings.answers.cards import fact_lines
 from briefings.answers.common import local_time
 from briefings.answers.toll import number
-from briefings.facts import Fact
+from briefings.facts import Fact, field_names
 from briefings.reply import Line, Part, Reply, Section, line, strong, untrusted
 from briefings.revisions import Revision, encode
 from briefings.snapshot import Snapshot
@@ -49,7 +49,7 @@ def differences(snapshot: Snapshot, before: Fact | None, after: Fact) -> list[st
     old = encode(before) if before else {}
     new = encode(after)
     out = []
-    for field in type(after).model_fields:
+    for field in field_names(type(after)):
         if old.get(field) != new.get(field):
             out.append(
                 f"{field} {show_value(snapshot, field, old.get(field))} → {show_value(snapshot, field, new.get(field))}"

@@ -3,6 +3,8 @@ names the option at fault and writes nothing."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from briefings.answers import changes
 from briefings.answers.cards import fact_lines
 from briefings.answers.sanity import write_problems
@@ -184,7 +186,7 @@ async def retract_command(ctx: Context, request: Request) -> Reply:
         return problem('Not recorded — /retract takes only reason="..."; to change values use /correct.')
     if fact.status is Status.retracted:
         return problem(f"{key} is already retracted.", f"See /history {key}")
-    retracted = fact.model_copy(update={"status": Status.retracted})
+    retracted = replace(fact, status=Status.retracted)
     written = await ctx.store.write(
         ctx.slug,
         [Change(retracted, key, "retract", request.options["reason"])],
@@ -213,7 +215,7 @@ async def undo_command(ctx: Context, request: Request) -> Reply:
                 f"Nothing was changed. Look at /history {revision.key} and use /correct.",
             )
         if revision.number == 1:
-            restored = revision.fact.model_copy(update={"status": Status.retracted})
+            restored = replace(revision.fact, status=Status.retracted)
         else:
             restored = next(h.fact for h in history if h.number == revision.number - 1)
         undo.append(Change(restored, revision.key, "undo", f"undo of {revision.action} #{revision.number}"))

@@ -8,6 +8,7 @@ from typing import Any
 
 from briefings.revisions import encode
 from briefings.store.store import Store
+from briefings.stored_form import to_stored
 
 
 async def situation_json(store: Store, slug: str, authors: bool = True) -> dict[str, Any]:
@@ -30,7 +31,7 @@ async def situation_json(store: Store, slug: str, authors: bool = True) -> dict[
             if r.key == key
         ]
         facts.append({"id": key, "kind": fact.kind, "current": encode(fact), "history": revisions})
-    return {"situation": situation.model_dump(mode="json"), "facts": facts}
+    return {"situation": to_stored(situation, exclude_none=False), "facts": facts}
 
 
 def dumps(document: dict[str, Any]) -> str:

@@ -23,6 +23,7 @@ from briefings.store.errors import NotFound
 from briefings.store.quick import QuickReader, Unavailable
 from briefings.store.revision_writes import Stamp, add_revision, append
 from briefings.store.schema import facts, revisions, situations
+from briefings.stored_form import from_stored, to_stored
 
 if TYPE_CHECKING:  # the file loader (and YAML) is loaded only by what imports files
     from briefings.loader import SituationFile
@@ -64,23 +65,24 @@ class Store:
     async def situations(self) -> list[Situation]:
         async with self.reading() as db:
             rows = await db.execute(select(situations.c.data).order_by(situations.c.id))
-            return [Situation.model_validate(data) for (data,) in rows]
+            return [from_stored(Situation, data) for (data,) in rows]
 
     async def situation(self, slug: str) -> Situation:
         async with self.reading() as db:
             data = await db.scalar(select(situations.c.data).where(situations.c.slug == slug))
         if data is None:
             raise NotFound(f"no situation '{slug}'")
-        return Situation.model_validate(data)
+        return from_stored(Situation, data)
 
     async def import_situation(self, file: SituationFile, author: str, at: datetime | None = None) -> bool:
         """Adds a whole situation; False (and nothing written) when its slug already exists."""
         stamp = Stamp(at or now(), author, None, str(uuid.uuid4()), None)
         try:
             async with self.writing() as db:
+                data = to_stored(file.situation, exclude_none=False)
                 situation_id = await db.scalar(
                     insert(situations)
-                    .values(slug=file.situation.slug, data=file.situation.model_dump(mode="json"), created_at=stamp.at)
+                    .values(slug=file.situation.slug, data=data, created_at=stamp.at)
                     .returning(situations.c.id)
                 )
                 for key, fact in file.facts.items():
@@ -128,7 +130,7 @@ class Store:
             if rows is None:
                 cached = None  # nothing kept, or too much changed to patch: read every fact's latest revision
                 rows = list((await db.execute(revision_reads.latest_revisions(head.id))).all())
-            base = cached or Snapshot(Situation.model_validate(head.data))
+            base = cached or Snapshot(from_stored(Situation, head.data))
         snapshot = base.revised(
             ((key, decode(kind, data), created_at, at) for _, key, kind, created_at, at, data in rows),
             head.version,
