@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -150,4 +150,4 @@ MeasureKind = Annotated[str, Checked(before=kind_slug, pattern=r"^[a-z][a-z0-9-]
 
 def field_names(cls: type[Any]) -> tuple[str, ...]:
     """The fields of a fact class, Situation or any dataclass, in order."""
-    return tuple(cls.__dataclass_fields__)
+    return tuple(f.name for f in fields(cls))

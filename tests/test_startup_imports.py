@@ -33,10 +33,13 @@ ON_DEMAND = (
     "briefings.digests.compose",
     "pydantic_settings",
     "dotenv",
+    "pydantic",
+    "briefings.validation",
 )
 """The core's own parts a read command has no use for: situation files, article reading, the review queue,
 digest subscriptions, the plain-word question reader, the request ledger of moderators' retries, help, the
-digest composer, and the settings library (plain settings are read from the environment without it)."""
+digest composer, the settings library (plain settings are read from the environment without it) and the
+validation library (input is validated; stored facts are read back as they were written)."""
 PROBE = """
 import contextlib, io, json, sys
 from bot.cli import main
