@@ -216,9 +216,11 @@ async def test_two_instances_polling_one_feed_propose_and_announce_each_entry_on
         assert added.ok, render(added)
         channel = posts_of(one)
         pollers = [FeedPoller(b.store, {"console": channel}, allowed, owner=n) for b, n in ((one, "a"), (two, "b"))]
+        fetches = len([seen for seen in site.seen if seen.path == "/feed.xml"])  # `/feed add` read it once
         for minutes in (0, 15):
             reports = await asyncio.gather(*(p.poll(NOW + timedelta(minutes=minutes)) for p in pollers))
-            assert sum(r.feeds for r in reports) == 2
+            assert sum(r.feeds for r in reports) == 1  # one fetch of the feed per round, not one per instance
+        assert len([seen for seen in site.seen if seen.path == "/feed.xml"]) == fetches + 2
         site.pages["/feed.xml"] = Page(rss(site, FIRST, SECOND, THIRD), "application/rss+xml")
         await asyncio.gather(*(p.poll(NOW + timedelta(minutes=30)) for p in pollers))
         pending = await ProposalQueue(one.store).pending(SLUG)
@@ -281,6 +283,7 @@ def test_processes_polling_one_feed_propose_and_announce_each_entry_once(
     assert len(posted) == 3 and len({key for _, key, _ in posted}) == 3, posted
     reports = [json.loads((tmp_path / f"report-{i}.json").read_text()) for i in range(3)]
     assert sum(poll["entries"] for report in reports for poll in report) == 3
+    assert sum(poll["feeds"] for report in reports for poll in report) == 1  # six polls, one fetch of the feed
     assert sum(poll["announced"] for report in reports for poll in report) == 3
 
     async def proposed() -> list[str]:

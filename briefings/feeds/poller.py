@@ -1,6 +1,7 @@
-"""One poll of every followed feed: new entries claimed once across processes, read into proposals, and the
-proposals announced once in the moderators' channel (through the digests' `Poster`, marked so a retry after a
-crash finds the post that already went out). A feed that fails is recorded on the feed, never raised."""
+"""One poll of every followed feed: each feed fetched by one process per round, new entries claimed once across
+processes, read into proposals, and the proposals announced once in the moderators' channel (through the digests'
+`Poster`, marked so a retry after a crash finds the post that already went out). A feed that fails is recorded on
+the feed, never raised."""
 
 from __future__ import annotations
 
@@ -63,6 +64,10 @@ class FeedPoller:
         return report
 
     async def _poll_feed(self, feed: Feed, now: datetime, report: PollReport) -> None:
+        """Fetches the feed unless another process did this round (within half the poll interval), so a
+        publisher sees one fetch per interval however many instances run."""
+        if not await self.feeds.turn(feed.id, now, now - timedelta(seconds=self.settings.feed_poll_interval / 2)):
+            return
         report.feeds += 1
         fetched = await fetch(feed.url, self.settings, FEED_ACCEPT)
         try:

@@ -86,6 +86,18 @@ class FeedStore:
         async with self.store.reading() as db:
             return [Feed(**_fields(row, Feed)) for row in (await db.execute(query)).all()]
 
+    async def turn(self, feed_id: int, now: datetime, since: datetime) -> bool:
+        """Takes this round's poll of the feed when nobody polled it after `since`, and marks it polled `now`:
+        of several processes polling at about the same time, exactly one is told to fetch it."""
+        async with self.store.writing() as db:
+            taken = await db.execute(
+                update(feeds)
+                .where(feeds.c.id == feed_id, or_(feeds.c.polled_at.is_(None), feeds.c.polled_at <= since))
+                .values(polled_at=now)
+                .returning(feeds.c.id)
+            )
+            return taken.first() is not None
+
     async def polled(self, feed_id: int, at: datetime, error: str | None, entries: int | None = None) -> None:
         """Records a poll: its time, and the error that stopped it or (when it worked) the entries it saw."""
         values: dict[str, Any] = {"polled_at": at, "error": error}
