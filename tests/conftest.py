@@ -21,6 +21,7 @@ from briefings.settings import CoreSettings
 if TYPE_CHECKING:
     from tests.fakes.slack import FakeSlack
     from tests.fakes_discord import FakeDiscord
+    from tests.test_discord import Running
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -113,18 +114,35 @@ async def fake_slack() -> AsyncIterator[FakeSlack]:
 
 
 @pytest.fixture
-async def fake_discord(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[FakeDiscord]:
+def fake_discord_class() -> type[FakeDiscord]:
+    """The fake Discord that `fake_discord` serves; a module overrides this fixture to serve a subclass."""
+    from tests.fakes_discord import FakeDiscord
+
+    return FakeDiscord
+
+
+@pytest.fixture
+async def fake_discord(
+    fake_discord_class: type[FakeDiscord], monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[FakeDiscord]:
     """A fake Discord (REST and gateway) on 127.0.0.1, with discord.py pointed at it."""
     import discord
 
-    from tests.fakes_discord import FakeDiscord
-
-    server = FakeDiscord()
+    server = fake_discord_class()
     await server.start()
     monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
     monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
     yield server
     await server.close()
+
+
+@pytest.fixture
+async def discord_bot(fake_discord: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
+    """The Discord adapter running against `fake_discord`, on SQLite and on PostgreSQL."""
+    from tests.test_discord import running
+
+    async for bot in running(fake_discord, database_url):
+        yield bot
 
 
 @pytest.fixture

@@ -106,13 +106,6 @@ async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
         yield value
 
 
-@pytest.fixture
-async def bot_any_db(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
-    """Runs on SQLite and on PostgreSQL."""
-    async for value in running(fake, database_url):
-        yield value
-
-
 async def test_commands_are_synced_to_the_guild_with_moderator_commands_hidden(bot: Running) -> None:
     puts = [c for c in bot.fake.calls if c.method == "PUT"]
     assert [c.path for c in puts] == [f"/applications/{APP_ID}/guilds/{GUILD_ID}/commands"]
@@ -199,8 +192,8 @@ async def test_a_member_cannot_update(bot: Running) -> None:
 
 
 @pytest.mark.parametrize("who", [MODERATOR, MODERATOR_BY_ROLE], ids=["user", "role"])
-async def test_a_moderator_updates_through_the_form(bot_any_db: Running, who: Json) -> None:
-    bot = bot_any_db
+async def test_a_moderator_updates_through_the_form(discord_bot: Running, who: Json) -> None:
+    bot = discord_bot
     form = await bot.ask("update", **who)
     assert form["type"] == 9
     inputs = [row["components"][0] for row in form["data"]["components"]]

@@ -10,15 +10,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import asyncpg
-import discord
 import pytest
 from sqlalchemy.engine import make_url
 
 from tests.fakes.slack import FakeSlack
-from tests.fakes_discord import FakeDiscord
 from tests.test_discord import MODERATOR as DISCORD_MODERATOR
 from tests.test_discord import Running, embed_text
-from tests.test_discord import running as discord_running
 from tests.test_replays import recorded_key, toll_view, tolls
 from tests.test_slack import CHANNEL, Bot, running, shown
 
@@ -71,19 +68,6 @@ async def test_a_slack_form_is_answered_in_time_while_the_database_is_busy(
     assert await tolls(slack_bot.briefings, f"slack:{CHANNEL}") == before + 1
     assert all(call.params["user"] == "U0MOD" and call.params["channel"] == CHANNEL for call in told)
     assert key.startswith("t")
-
-
-@pytest.fixture
-async def discord_bot(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    try:
-        async for bot in discord_running(server, database_url):
-            yield bot
-    finally:
-        await server.close()
 
 
 async def test_a_discord_form_is_deferred_while_the_database_is_busy(discord_bot: Running, database_url: str) -> None:

@@ -10,7 +10,6 @@ import urllib.parse
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
-import discord
 import pytest
 
 from briefings.facts import Toll
@@ -18,10 +17,8 @@ from briefings.service import Briefings
 from briefings.store import Store
 from briefings.store.requests import KEEP, RequestLedger
 from tests.fakes.slack import FakeSlack
-from tests.fakes_discord import FakeDiscord
 from tests.test_discord import MODERATOR as DISCORD_MODERATOR
 from tests.test_discord import Running, embed_text
-from tests.test_discord import running as discord_running
 from tests.test_slack import CHANNEL, MODERATOR, READER, Bot, running, shown, signed, toll_state
 
 UPDATE = "/update toll killed=95 source=SOHR as_of=2025-03-08"
@@ -146,19 +143,6 @@ async def test_a_replayed_share_click_posts_once(bots: tuple[Bot, Bot], fake_sla
     await first.adapter.stop()
     await second.adapter.stop()
     assert len(fake_slack.history[CHANNEL]) == 1
-
-
-@pytest.fixture
-async def discord_bot(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
-    server = FakeDiscord()
-    await server.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", server.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", server.gateway_url)
-    try:
-        async for bot in discord_running(server, database_url):
-            yield bot
-    finally:
-        await server.close()
 
 
 async def test_a_discord_interaction_delivered_twice_records_once(discord_bot: Running) -> None:
