@@ -28,13 +28,16 @@ MODERATOR_BY_ROLE: Json = {"user_id": "333", "roles": [MOD_ROLE]}
 MEMBER: Json = {"user_id": "222"}
 
 
-def settings_for(database_url: str) -> Settings:
+def settings_for(database_url: str, **extra: Any) -> Settings:
     return Settings(
-        database_url=database_url,
-        seeds=SEEDS,
-        moderators="discord:user:111,discord:role:999",
-        discord_token="test-token",
-        discord_guild_ids=GUILD_ID,
+        **{
+            "database_url": database_url,
+            "seeds": SEEDS,
+            "moderators": "discord:user:111,discord:role:999",
+            "discord_token": "test-token",
+            "discord_guild_ids": GUILD_ID,
+            **extra,
+        }
     )
 
 
@@ -87,8 +90,8 @@ def fake(fake_discord: FakeDiscord) -> FakeDiscord:
     return fake_discord
 
 
-async def running(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
-    settings = settings_for(database_url)
+async def running(fake: FakeDiscord, database_url: str, **extra: Any) -> AsyncIterator[Running]:
+    settings = settings_for(database_url, **extra)
     briefings = await Briefings.start(settings)
     adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
     try:

@@ -7,31 +7,23 @@ from __future__ import annotations
 import json
 from collections.abc import AsyncIterator
 
-import discord
 import pytest
 from sqlalchemy import func, select
 
-from bot.discord_chat.adapter import DiscordAdapter
-from bot.settings import Settings
-from briefings.service import Briefings
 from briefings.store.schema import revisions
-from tests.conftest import SEEDS
 from tests.fakes.slack import FakeSlack
-from tests.fakes_discord import GUILD_ID, FakeDiscord
+from tests.fakes_discord import FakeDiscord
 from tests.test_discord import Running, embed_text
+from tests.test_discord import running as discord_running
 from tests.test_slack import CHANNEL, MODERATOR, READER, Bot, running, shown
 
 RATES = {"rate_per_person": "3/minute", "rate_per_channel": "5/minute"}
 
 
 @pytest.fixture
-async def slack(sqlite_url: str) -> AsyncIterator[Bot]:
-    fake = await FakeSlack().start()
-    try:
-        async with running(sqlite_url, fake, **RATES) as bot:
-            yield bot
-    finally:
-        await fake.stop()
+async def slack(sqlite_url: str, fake_slack: FakeSlack) -> AsyncIterator[Bot]:
+    async with running(sqlite_url, fake_slack, **RATES) as bot:
+        yield bot
 
 
 async def revision_count(bot: Bot) -> int:
@@ -85,28 +77,9 @@ async def test_slack_mentions_past_the_limit_get_a_private_refusal_only(slack: B
 
 
 @pytest.fixture
-async def discord_bot(monkeypatch: pytest.MonkeyPatch, sqlite_url: str) -> AsyncIterator[Running]:
-    fake = FakeDiscord()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", fake.gateway_url)
-    settings = Settings(
-        database_url=sqlite_url,
-        seeds=SEEDS,
-        moderators="discord:user:111",
-        discord_token="test-token",
-        discord_guild_ids=GUILD_ID,
-        **RATES,
-    )
-    briefings = await Briefings.start(settings)
-    adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
-    try:
-        await adapter.start()
-        yield Running(fake, adapter, briefings)
-    finally:
-        await adapter.stop()
-        await briefings.close()
-        await fake.close()
+async def discord_bot(fake_discord: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
+    async for bot in discord_running(fake_discord, sqlite_url, moderators="discord:user:111", **RATES):
+        yield bot
 
 
 async def test_discord_commands_past_a_persons_limit_are_refused_politely(discord_bot: Running) -> None:
