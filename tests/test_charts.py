@@ -98,50 +98,46 @@ async def test_the_digest_carries_a_chart_when_tolls_changed(briefings: Briefing
 # ---- Slack: files_upload_v2 against the fake (getUploadURLExternal, the upload, completeUploadExternal)
 
 
-async def test_slack_mention_question_uploads_the_chart_in_the_thread(database_url: str, moderator: Caller) -> None:
-    fake = await FakeSlack().start()
-    try:
-        async with slack_running(database_url, fake) as bot:
-            await replay(bot.briefings, Caller.operator())
-            event = {
-                "type": "app_mention",
-                "user": READER,
-                "text": "<@UBOT> can you show me a chart of the death toll?",
-                "ts": "1700000200.000100",
-                "channel": CHANNEL,
-            }
-            assert (await bot.event(event)).status_code == 200
-            [complete] = await fake.wait_for("files.completeUploadExternal")
-            [answer] = fake.called("chat.postMessage")
-            assert answer.params["thread_ts"] == "1700000200.000100"
-            assert "Read as /toll chart" in json.dumps(answer.params)
-            [asked] = fake.called("files.getUploadURLExternal")
-            assert asked.params["filename"] == "toll-chart.png" and "SOHR" in asked.params["alt_txt"]
-            [upload] = fake.called("upload")
-            stored = fake.uploads[upload.params["file_id"]]
-            assert stored["data"].startswith(PNG_SIGNATURE) and len(stored["data"]) == int(asked.params["length"])
-            assert stored["channel"] == CHANNEL and stored["thread_ts"] == "1700000200.000100"
-            assert complete.params["channel_id"] == CHANNEL
-    finally:
-        await fake.stop()
+async def test_slack_mention_question_uploads_the_chart_in_the_thread(
+    fake_slack: FakeSlack, database_url: str, moderator: Caller
+) -> None:
+    async with slack_running(database_url, fake_slack) as bot:
+        await replay(bot.briefings, Caller.operator())
+        event = {
+            "type": "app_mention",
+            "user": READER,
+            "text": "<@UBOT> can you show me a chart of the death toll?",
+            "ts": "1700000200.000100",
+            "channel": CHANNEL,
+        }
+        assert (await bot.event(event)).status_code == 200
+        [complete] = await fake_slack.wait_for("files.completeUploadExternal")
+        [answer] = fake_slack.called("chat.postMessage")
+        assert answer.params["thread_ts"] == "1700000200.000100"
+        assert "Read as /toll chart" in json.dumps(answer.params)
+        [asked] = fake_slack.called("files.getUploadURLExternal")
+        assert asked.params["filename"] == "toll-chart.png" and "SOHR" in asked.params["alt_txt"]
+        [upload] = fake_slack.called("upload")
+        stored = fake_slack.uploads[upload.params["file_id"]]
+        assert stored["data"].startswith(PNG_SIGNATURE) and len(stored["data"]) == int(asked.params["length"])
+        assert stored["channel"] == CHANNEL and stored["thread_ts"] == "1700000200.000100"
+        assert complete.params["channel_id"] == CHANNEL
 
 
-async def test_slack_slash_command_chart_is_uploaded_to_the_channel(sqlite_url: str, moderator: Caller) -> None:
-    fake = await FakeSlack().start()
-    try:
-        async with slack_running(sqlite_url, fake) as bot:
-            await replay(bot.briefings, Caller.operator())
-            answer = (await bot.command("/toll chart")).json()
-            if answer.get("text") == "Working on it…":  # a busy machine: the answer follows by response_url
-                [follow_up] = await fake.wait_for("response_url", timeout=30)
-                answer = follow_up.params
-            assert "Death toll over time" in json.dumps(answer)
-            await fake.wait_for("files.completeUploadExternal")
-            [stored] = fake.uploads.values()
-            assert stored["data"].startswith(PNG_SIGNATURE) and stored["channel"] == CHANNEL
-            assert "asked by" in str(stored["initial_comment"])
-    finally:
-        await fake.stop()
+async def test_slack_slash_command_chart_is_uploaded_to_the_channel(
+    fake_slack: FakeSlack, sqlite_url: str, moderator: Caller
+) -> None:
+    async with slack_running(sqlite_url, fake_slack) as bot:
+        await replay(bot.briefings, Caller.operator())
+        answer = (await bot.command("/toll chart")).json()
+        if answer.get("text") == "Working on it…":  # a busy machine: the answer follows by response_url
+            [follow_up] = await fake_slack.wait_for("response_url", timeout=30)
+            answer = follow_up.params
+        assert "Death toll over time" in json.dumps(answer)
+        await fake_slack.wait_for("files.completeUploadExternal")
+        [stored] = fake_slack.uploads.values()
+        assert stored["data"].startswith(PNG_SIGNATURE) and stored["channel"] == CHANNEL
+        assert "asked by" in str(stored["initial_comment"])
 
 
 # ---- Discord: the file arrives with the interaction callback as multipart
