@@ -15,7 +15,6 @@ from datetime import time as clock_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import discord
 import httpx
 import pytest
 from slack_sdk.signature import SignatureVerifier
@@ -216,13 +215,8 @@ def settings_for(database_url: str, slack: FakeSlack) -> Settings:
 
 
 @pytest.fixture
-async def platforms(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Platforms]:
-    slack = await FakeSlack().start()
-    fake_discord = FakeDiscord()
-    await fake_discord.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake_discord.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", fake_discord.gateway_url)
-    settings = settings_for(database_url, slack)
+async def platforms(database_url: str, fake_slack: FakeSlack, fake_discord: FakeDiscord) -> AsyncIterator[Platforms]:
+    settings = settings_for(database_url, fake_slack)
     briefings = await Briefings.start(settings)
     other = await Briefings.start(settings)
     slack_adapter = SlackAdapter(briefings, settings)
@@ -231,14 +225,12 @@ async def platforms(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Async
         await slack_adapter.start()
         await discord_adapter.start()
         async with httpx.AsyncClient(timeout=10) as http:
-            yield Platforms(slack, fake_discord, slack_adapter, discord_adapter, briefings, other, http)
+            yield Platforms(fake_slack, fake_discord, slack_adapter, discord_adapter, briefings, other, http)
     finally:
         await discord_adapter.stop()
         await slack_adapter.stop()
         await other.close()
         await briefings.close()
-        await fake_discord.close()
-        await slack.stop()
 
 
 # ---- 1. one digest per slot, whatever ticks
