@@ -8,15 +8,13 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
-import discord
 import pytest
 from aiohttp import WSMsgType, web
 
 from bot.discord_chat.adapter import DiscordAdapter
-from bot.settings import Settings
 from briefings.service import Briefings
-from tests.conftest import SEEDS
-from tests.fakes_discord import CHANNEL_ID, GUILD_ID, FakeDiscord
+from tests.fakes_discord import CHANNEL_ID, FakeDiscord
+from tests.test_discord import running as discord_running
 
 Json = dict[str, Any]
 MEMBER: Json = {"user_id": "222"}
@@ -93,27 +91,16 @@ class Running:
 
 
 @pytest.fixture
-async def bot(database_url: str, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[Running]:
-    fake = FlakyGateway()
-    await fake.start()
-    monkeypatch.setattr(discord.http.Route, "BASE", fake.rest_url)
-    monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", fake.gateway_url)
-    settings = Settings(
-        database_url=database_url,
-        seeds=SEEDS,
-        moderators="discord:user:111",
-        discord_token="test-token",
-        discord_guild_ids=GUILD_ID,
-    )
-    briefings = await Briefings.start(settings)
-    adapter = DiscordAdapter(briefings, settings, ready_timeout=5, guild_ready_timeout=0.01)
-    try:
-        await adapter.start()
-        yield Running(fake, adapter, briefings)
-    finally:
-        await adapter.stop()
-        await briefings.close()
-        await fake.close()
+def fake_discord_class() -> type[FakeDiscord]:
+    """The shared `fake_discord` fixture serves the flaky gateway here."""
+    return FlakyGateway
+
+
+@pytest.fixture
+async def bot(fake_discord: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
+    assert isinstance(fake_discord, FlakyGateway)
+    async for started in discord_running(fake_discord, database_url, moderators="discord:user:111"):
+        yield Running(fake_discord, started.adapter, started.briefings)
 
 
 async def test_repeated_resumable_drops_resume_every_time_and_keep_answering(bot: Running) -> None:
