@@ -15,6 +15,7 @@ from briefings.render_text import render
 from briefings.reply import Outcome
 from briefings.service import Briefings
 from briefings.settings import CoreSettings
+from briefings.store import NotFound, Store
 from tests.conftest import SEEDS, Ask
 
 
@@ -244,6 +245,16 @@ async def test_unreadable_text_is_invalid_not_an_error(ask: Ask) -> None:
         assert text.startswith("I couldn't read that")
 
 
+async def chosen(store: Store, channel: str) -> str | None:
+    """The situation a channel chose, read as every command reads it (`Store.locate`): with a default that names
+    no situation, a channel that chose none has no situation to follow."""
+    try:
+        slug, _ = await store.locate(channel, default="no-such-situation")
+    except NotFound:
+        return None
+    return slug
+
+
 async def test_situations_lists_the_slug(ask: Ask) -> None:
     reply, text = await ask("/situations")
     assert reply.ok
@@ -254,7 +265,7 @@ async def test_situation_use_by_a_reader_is_refused(ask: Ask, reader: Caller) ->
     reply, text = await ask(f"/situation use {SEED_SLUG}")
     assert reply.outcome is Outcome.refused
     assert "for moderators" in text
-    assert await ask.briefings.store.channel_situation(reader.channel) is None
+    assert await chosen(ask.briefings.store, reader.channel) is None
     reply, text = await ask("/situation use elsewhere")
     assert reply.outcome is Outcome.refused
 
@@ -263,12 +274,12 @@ async def test_situation_use_by_a_moderator(ask: Ask, moderator: Caller) -> None
     reply, text = await ask("/situation use nowhere-2020", moderator)
     assert reply.outcome is Outcome.invalid
     assert "There is no situation “nowhere-2020”" in text and SEED_SLUG in text
-    assert await ask.briefings.store.channel_situation(moderator.channel) is None
+    assert await chosen(ask.briefings.store, moderator.channel) is None
     reply, text = await ask("/situation", moderator)
     assert reply.outcome is Outcome.invalid and "Usage: /situation use SLUG" in text
     reply, text = await ask(f"/situation use {SEED_SLUG.upper()}", moderator)
     assert reply.ok
-    assert await ask.briefings.store.channel_situation(moderator.channel) == SEED_SLUG
+    assert await chosen(ask.briefings.store, moderator.channel) == SEED_SLUG
 
 
 @pytest.mark.parametrize("command", ["/brief x=1", "/toll place=Jableh", "/reactions actor=Turkey", "/sources all=yes"])
@@ -394,8 +405,8 @@ async def test_situation_use_switches_only_the_callers_channel(
     assert f"{SEED_SLUG} — Clashes on Syria's coast ← this channel" in text
     assert "Test flood ← this channel" not in text
 
-    assert await briefings.store.channel_situation(moderator.channel) == "test-flood-2025"
-    assert await briefings.store.channel_situation(elsewhere.channel) is None
+    assert await chosen(briefings.store, moderator.channel) == "test-flood-2025"
+    assert await chosen(briefings.store, elsewhere.channel) is None
     reply, _ = await ask(f"/situation use {SEED_SLUG}", moderator)
     assert reply.ok
     reply, _ = await ask("/toll", moderator)

@@ -24,16 +24,6 @@ LOCATE = select(situations.c.slug, situations.c.version).where(
 """A channel's situation (its own choice, else the default, else the first loaded) and its version."""
 
 
-async def chosen(db: AsyncConnection, channel: str) -> str | None:
-    """The situation the channel chose, if it chose one."""
-    slug = await db.scalar(
-        select(situations.c.slug)
-        .join(channels, channels.c.situation_id == situations.c.id)
-        .where(channels.c.channel == channel)
-    )
-    return str(slug) if slug else None
-
-
 async def choose(db: AsyncConnection, channel: str, situation_id: int, at: datetime, by: str) -> None:
     """Records the channel's choice (replacing an earlier one)."""
     values = {"channel": channel, "situation_id": situation_id, "updated_at": at, "updated_by": by}

@@ -198,10 +198,6 @@ class Store:
 
     # --- channels -----------------------------------------------------------------------------
 
-    async def channel_situation(self, channel: str) -> str | None:
-        async with self.reading() as db:
-            return await channels.chosen(db, channel)
-
     async def locate(self, channel: str, default: str = "") -> tuple[str, int]:
         """The situation a channel follows (else `default`, else the first one loaded) and its version now,
         in one read."""
