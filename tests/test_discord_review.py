@@ -46,12 +46,6 @@ async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
 
 
 @pytest.fixture
-async def bot_any_db(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
-    async for value in running(fake, database_url):
-        yield value
-
-
-@pytest.fixture
 def site(monkeypatch: pytest.MonkeyPatch) -> Iterator[LocalSite]:
     """A news site on 127.0.0.1, which the bot may fetch from."""
     monkeypatch.setenv("BRIEFING_FETCH_ALLOW_PRIVATE", "127.0.0.1/32")
@@ -117,8 +111,8 @@ async def test_propose_facts_is_a_moderators_message_command_in_the_synced_tree(
     assert menu["dm_permission"] is False or menu.get("contexts") == [0]
 
 
-async def test_a_message_is_read_into_proposals_shown_as_cards(bot_any_db: Running) -> None:
-    bot = bot_any_db
+async def test_a_message_is_read_into_proposals_shown_as_cards(discord_bot: Running) -> None:
+    bot = discord_bot
     cards = await propose(bot, f"@everyone {ARTICLE} <@123> {LINK}")
     assert all(card["flags"] == EPHEMERAL for card in cards)
     assert "2 fact(s) proposed for review" in cards[0]["content"]
@@ -138,8 +132,8 @@ async def test_a_message_is_read_into_proposals_shown_as_cards(bot_any_db: Runni
     assert "Gunmen attacked a checkpoint in Qardaha" in embed_text(event) and len(buttons(event)) == 3
 
 
-async def test_accept_records_the_fact_with_its_evidence_and_the_card_says_who(bot_any_db: Running) -> None:
-    bot = bot_any_db
+async def test_accept_records_the_fact_with_its_evidence_and_the_card_says_who(discord_bot: Running) -> None:
+    bot = discord_bot
     cards = await propose(bot)
     interaction, clicked = await click(bot, card_for(cards, "toll"), "Accept")
     assert clicked["type"] == 7 and clicked["data"]["components"] == []
@@ -221,8 +215,8 @@ async def test_members_are_refused_and_nothing_changes(bot: Running) -> None:
     assert len(await pending(bot)) == 2 and 1200 not in await killed(bot)
 
 
-async def test_a_click_delivered_twice_decides_once(bot_any_db: Running) -> None:
-    bot = bot_any_db
+async def test_a_click_delivered_twice_decides_once(discord_bot: Running) -> None:
+    bot = discord_bot
     cards = await propose(bot)
     interaction, clicked = await click(bot, card_for(cards, "toll"), "Accept")
     assert "Accepted by user111" in embed_text(clicked)
