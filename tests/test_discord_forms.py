@@ -28,13 +28,6 @@ async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
         yield value
 
 
-@pytest.fixture
-async def bot_any_db(fake: FakeDiscord, database_url: str) -> AsyncIterator[Running]:
-    """Runs on SQLite and on PostgreSQL."""
-    async for value in running(fake, database_url):
-        yield value
-
-
 def inputs_of(form: Json) -> dict[str, Json]:
     """The modal's text inputs by custom id, in order."""
     return {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
@@ -46,8 +39,8 @@ async def event_texts(bot: Running) -> list[str]:
 
 
 @pytest.mark.parametrize("who", [MODERATOR, MODERATOR_BY_ROLE], ids=["user", "role"])
-async def test_a_moderator_adds_an_event_through_the_form(bot_any_db: Running, who: Json) -> None:
-    bot = bot_any_db
+async def test_a_moderator_adds_an_event_through_the_form(discord_bot: Running, who: Json) -> None:
+    bot = discord_bot
     form = await bot.ask("add", {"kind": "event"}, **who)
     assert form["type"] == 9 and form["data"]["title"] == "New event"
     inputs = inputs_of(form)
