@@ -1,6 +1,6 @@
 """The moderators' forms (modals) on Discord: `/update` alone opens the toll form, `/add event` alone the event form
 (the core says which: `Plan.opens_form`). Each is one `Form` built from a `Spec`; a submission becomes the command
-text a moderator would type (`/add event date=2025-03-08 text="…" source=SOHR`), so the core validates it as it
+text a moderator would type (`/add event date=2025-03-08 text="…" source=Monitor`), so the core validates it as it
 validates typed commands, and an invalid value is answered naming the field's label."""
 
 from __future__ import annotations
