@@ -15,6 +15,8 @@ from bot.discord_chat.text import command_text
 FORM_TIMEOUT = 15 * 60.0
 MOST_FIELDS = 5
 """Discord's limit of inputs in a modal."""
+LONGEST = 4000
+"""Discord's limit of characters in an input."""
 SHORT, LONG = discord.TextStyle.short, discord.TextStyle.paragraph
 SOURCE_HINT = "its name or short name, as /sources lists it"
 
@@ -101,20 +103,23 @@ class Form(discord.ui.Modal):
         values: Mapping[str, str] | None = None,
         title: str | None = None,
     ) -> None:
-        """`values` fill the fields in (a proposal to edit); the form starts empty without them."""
+        """`values` fill the fields in (a proposal to edit), a field's limit growing to fit its value so that none is
+        cut short; the form starts empty without them."""
         super().__init__(title=title or spec.title, timeout=FORM_TIMEOUT)
         self.spec = spec
         self._submit, self._on_failure = submit, on_failure
         self.inputs: dict[str, discord.ui.TextInput[Form]] = {}
         for field in spec.fields:
+            value = (values or {}).get(field.option, "")
+            limit = min(max(field.limit, len(value)), LONGEST)
             text_input: discord.ui.TextInput[Form] = discord.ui.TextInput(
                 label=field.label,
                 placeholder=field.placeholder or None,
                 style=field.style,
                 required=field.required,
-                max_length=field.limit,
+                max_length=limit,
                 custom_id=f"{spec.name}:{field.option}",
-                default=(values or {}).get(field.option, "")[: field.limit] or None,
+                default=value[:limit] or None,
             )
             self.inputs[field.option] = text_input
             self.add_item(text_input)
