@@ -1,6 +1,7 @@
 """The review queue on Discord, through the real discord.py client and the local fake: "Propose facts" on a
 message queues what it states and shows one card per proposal; Accept, Edit and Reject decide as the moderator
-who clicked (the card then says who), members are refused, and a click delivered twice decides once."""
+who clicked (the card then says who), members are refused, and a click delivered twice decides once. The Edit
+forms: tests/test_discord_review_edit.py."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import Any
 import discord
 import pytest
 
-from briefings.facts import Event, Toll
+from briefings.facts import Toll
 from briefings.store.proposals import ProposalQueue
 from tests.fakes_discord import CHANNEL_ID, FakeDiscord
 from tests.local_site import LocalSite, Page
@@ -144,53 +145,6 @@ async def test_accept_records_the_fact_with_its_evidence_and_the_card_says_who(d
     history = embed_text(await bot.ask("briefing history", {"id": key}))
     assert "127.0.0.1:9/coast-saturday" in history and "At least 1,200 people have died" in history
     assert len(await pending(bot)) == 1
-
-
-async def test_edit_opens_the_form_filled_in_and_records_what_was_changed(bot: Running) -> None:
-    cards = await propose(bot)
-    toll = card_for(cards, "toll")
-    _, form = await click(bot, toll, "Edit")
-    assert form["type"] == 9 and form["data"]["title"].startswith("Edit proposal #")
-    inputs = {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
-    assert inputs["toll:killed"]["value"] == "1200" and inputs["toll:as_of"]["value"] == "2025-03-08"
-    assert inputs["toll:source"]["value"] == "Syrian Observatory for Human Rights"
-    values = {"toll:killed": "1250", "toll:civilians": "", "toll:source": "SOHR", "toll:as_of": "2025-03-08"}
-    message = bot.fake.message_for({"data": toll})
-    submit = bot.fake.modal_submit(form["data"]["custom_id"], values | {"toll:note": ""}, message, **MODERATOR)
-    done = await bot.fake.interact(submit)
-    assert done["type"] == 7 and "Accepted by user111" in embed_text(done) and done["data"]["components"] == []
-    assert "Recorded" in await outcome(bot, submit)
-    assert 1250 in await killed(bot) and 1200 not in await killed(bot)
-
-
-async def test_edit_of_an_event_fills_the_form_with_its_values(bot: Running) -> None:
-    cards = await propose(bot)
-    event = card_for(cards, "event")
-    _, form = await click(bot, event, "Edit")
-    inputs = {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
-    assert inputs["proposal:date"]["value"] == "2025-03-08" and inputs["proposal:place"]["value"] == "Qardaha"
-    assert inputs["proposal:text"]["value"].startswith("Gunmen attacked a checkpoint")
-    changed = {custom: field["value"] for custom, field in inputs.items()}
-    changed["proposal:text"] = "Gunmen attacked an army checkpoint in Qardaha"
-    message = bot.fake.message_for({"data": event})
-    submit = bot.fake.modal_submit(form["data"]["custom_id"], changed, message, **MODERATOR)
-    done = await bot.fake.interact(submit)
-    assert done["type"] == 7 and "Accepted by user111" in embed_text(done)
-    slug = await bot.briefings.situation_for(f"discord:{CHANNEL_ID}")
-    texts = [e.text for _, e in (await bot.briefings.store.snapshot(slug)).all(Event)]
-    assert "Gunmen attacked an army checkpoint in Qardaha" in texts
-
-
-async def test_a_bad_edit_names_the_field_and_keeps_the_proposal(bot: Running) -> None:
-    cards = await propose(bot)
-    toll = card_for(cards, "toll")
-    _, form = await click(bot, toll, "Edit")
-    values = {"toll:killed": "-5", "toll:source": "SOHR"}
-    submit = bot.fake.modal_submit(form["data"]["custom_id"], values, bot.fake.message_for({"data": toll}), **MODERATOR)
-    refused = await bot.fake.interact(submit)
-    content = refused["data"]["content"]
-    assert refused["type"] == 4 and "Killed (total)" in content and "press Edit again" in content
-    assert len(await pending(bot)) == 2 and 1200 not in await killed(bot)
 
 
 async def test_reject_records_nothing_and_the_card_says_who(bot: Running) -> None:

@@ -15,7 +15,17 @@ import discord
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.escape import inert
-from bot.discord_chat.forms import FORM_TIMEOUT, MOST_FIELDS, TOLL, ErrorHandler, Form, FormSubmit
+from bot.discord_chat.forms import (
+    EVENT,
+    FORM_TIMEOUT,
+    LONGEST,
+    MOST_FIELDS,
+    TOLL,
+    ErrorHandler,
+    Form,
+    FormSubmit,
+    Spec,
+)
 from briefings.access import Caller
 from briefings.reply import Reply, Section
 from briefings.reviewing import Decided, Decision, EditForm, Reviewing, action_of
@@ -27,6 +37,8 @@ STYLES = {"primary": discord.ButtonStyle.success, "danger": discord.ButtonStyle.
 CARDS_SHOWN = 10
 """Cards sent for one request (one message each); the rest wait in the queue for the next request."""
 LONG_FIELDS = frozenset({"text", "summary", "quote", "note"})
+EDIT_FORMS: dict[str, Spec] = {"toll": TOLL, "event": EVENT}
+"""The moderators' own form for a proposal of each kind; other kinds are edited in a `ProposalForm`."""
 
 Answer = Callable[[discord.Interaction, Reply, Caller, str], Awaitable[None]]
 T = TypeVar("T")
@@ -82,8 +94,8 @@ def channel_posts(reply: Reply, marker: str) -> list[dict[str, Any]]:
 
 
 class ProposalForm(discord.ui.Modal):
-    """Edit a proposed event, reaction or measure: its first five values, filled in; the others stay as proposed.
-    An emptied field leaves that value out."""
+    """Edit a proposed reaction or measure (no moderators' form of their own on Discord): its first five values,
+    filled in; the others stay as proposed. An emptied field leaves that value out."""
 
     def __init__(self, form: EditForm, submit: FormSubmit, on_failure: ErrorHandler) -> None:
         super().__init__(title=f"Edit proposal #{form.proposal}", timeout=FORM_TIMEOUT)
@@ -95,8 +107,8 @@ class ProposalForm(discord.ui.Modal):
                 label=name.replace("_", " ").capitalize(),
                 style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
                 required=False,
-                max_length=1000,
-                default=value[:1000],
+                max_length=min(max(1000, len(value)), LONGEST),
+                default=value[:LONGEST],
                 custom_id=f"proposal:{name}",
             )
             self.inputs[name] = text_input
@@ -178,7 +190,10 @@ class ReviewCards:
         await self.show(interaction, decided, caller, f"/review {decision} {proposal}")
 
     async def open_form(self, interaction: discord.Interaction, caller: Caller, proposal: int) -> None:
-        """Edit: the form filled in with the proposal's values, or the core's refusal."""
+        """Edit: the form filled in with the proposal's values, or the core's refusal. A toll or an event opens the
+        moderators' own form for it; a value that form has no field for (the article's note, say) is not among the
+        changes submitted, so it stays as proposed. Every field is submitted, and an emptied one leaves its value
+        out, as in the `ProposalForm` of other kinds."""
         form = await self.reviewing.edit(caller, proposal)
         if isinstance(form, Reply):  # refused; a card decided meanwhile is brought up to date
             decided = Decided(form, await self.reviewing.card(caller, proposal))
@@ -188,10 +203,10 @@ class ReviewCards:
         async def submit(submitted: discord.Interaction, values: dict[str, str]) -> None:
             await self.submit(submitted, proposal, values, modal)
 
-        title = f"Edit proposal #{proposal}"
+        spec = EDIT_FORMS.get(form.kind)
         modal: Form | ProposalForm = (
-            Form(TOLL, submit, self.on_failure, form.values, title)
-            if form.kind == "toll"
+            Form(spec, submit, self.on_failure, form.values, f"Edit proposal #{proposal}")
+            if spec is not None
             else ProposalForm(form, submit, self.on_failure)
         )
         await interaction.response.send_modal(modal)
