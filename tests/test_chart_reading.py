@@ -9,6 +9,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 from matplotlib import dates as mdates
 from matplotlib.figure import Figure
 
@@ -78,6 +79,8 @@ async def test_a_date_without_a_time_sits_on_its_days_tick(briefings: Briefings,
         briefings, moderator, [*SAME_MOMENT, "/update toll killed=130 source=MoH as_of=2025-03-09"]
     )
     moh = next(
-        line for line in figure.axes[0].get_lines() if "MoH" in line.get_label() or "Ministry" in line.get_label()
+        line
+        for line in figure.axes[0].get_lines()
+        if "MoH" in str(line.get_label()) or "Ministry" in str(line.get_label())
     )
-    assert list(moh.get_xdata())[-1] == mdates.date2num(datetime(2025, 3, 9))  # type: ignore[no-untyped-call]
+    assert np.asarray(moh.get_xdata()).tolist()[-1] == mdates.date2num(datetime(2025, 3, 9))  # type: ignore[no-untyped-call]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import io
 import json
-from typing import Any
+from typing import Any, cast
 
 from PIL import Image as PILImage
 
@@ -53,7 +53,8 @@ async def test_a_replayed_toll_history_is_charted(ask: Ask, briefings: Briefings
     lines = chart.series(snapshot, {None})
     colours = {s.colour for s in lines}
     assert len(colours) == 3  # SOHR, Ministry of Health, Reuters
-    pixels = {hex_colour(p[:3]) for _, p in picture.convert("RGB").getcolors(maxcolors=1_000_000) or []}
+    rgb = cast(list[tuple[int, tuple[int, int, int]]], picture.convert("RGB").getcolors(maxcolors=1_000_000) or [])
+    pixels = {hex_colour(p) for _, p in rgb}
     assert colours <= pixels
     # and in the figure: one line per (source, category), civilians dashed, the latest figure labelled
     figure = chart.draw("t", lines, "caption")

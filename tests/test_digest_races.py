@@ -224,7 +224,7 @@ async def test_several_runners_in_one_process_post_every_slot_exactly_once(datab
         runners = []
         for i, service in enumerate(services):
             poster = shared.for_runner(f"r{i}")
-            runners.append(DigestRunner(service.store, {"console": poster}, owner=f"runner-{i}"))  # type: ignore[dict-item]
+            runners.append(DigestRunner(service.store, {"console": poster}, owner=f"runner-{i}"))
         for now in nows:
             for _ in range(repeats):
                 reports = await asyncio.wait_for(asyncio.gather(*(r.tick(now) for r in runners)), timeout=60)
@@ -304,7 +304,7 @@ async def test_one_sqlite_bot_restarted_and_crashed_posts_every_slot_once(sqlite
     made = await digests.subscriptions()
 
     poster = CrashingPoster()
-    runner = DigestRunner(briefings.store, {"console": poster}, owner="bot-0")  # type: ignore[dict-item]
+    runner = DigestRunner(briefings.store, {"console": poster}, owner="bot-0")
     now, last, ticks, restarts, crashes = start, start, 0, 0, 0
     try:
         while now <= end:
@@ -323,7 +323,7 @@ async def test_one_sqlite_bot_restarted_and_crashed_posts_every_slot_once(sqlite
                 await briefings.close()
                 restarts += 1
                 briefings = await Briefings.start(settings_for(sqlite_url))
-                runner = DigestRunner(briefings.store, {"console": poster}, owner=f"bot-{restarts}")  # type: ignore[dict-item]
+                runner = DigestRunner(briefings.store, {"console": poster}, owner=f"bot-{restarts}")
             ticks += 1
             last, now = now, now + step
         poster.crash_before = poster.crash_after = 0

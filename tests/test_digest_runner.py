@@ -237,7 +237,7 @@ async def test_each_channel_gets_its_own_slot_in_its_own_zone(briefings: Briefin
 async def test_a_subscription_without_a_poster_for_its_platform_is_left_alone(briefings: Briefings) -> None:
     subscription = await subscribe(briefings, "discord:D1")
     poster = RecordingPoster()
-    runner = DigestRunner(briefings.store, {"slack": poster})  # type: ignore[dict-item]
+    runner = DigestRunner(briefings.store, {"slack": poster})
     assert (await runner.tick(SLOT + MINUTE)).posted == 0
     assert poster.attempts == 0
     assert await history(briefings, subscription) == []  # not claimed: a Discord process will post it

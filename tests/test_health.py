@@ -201,7 +201,8 @@ async def serving_discord(fake: FakeDiscord, database_url: str) -> AsyncIterator
     up: asyncio.Future[Serving] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(serve(settings, "discord", stop=stop, ready=up.set_result))
     try:
-        done, _ = await asyncio.wait({task, up}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        waiting: set[asyncio.Future[Any]] = {task, up}
+        done, _ = await asyncio.wait(waiting, timeout=30, return_when=asyncio.FIRST_COMPLETED)
         assert up in done, task.result() if task in done else "not ready in time"
         yield up.result()
     finally:

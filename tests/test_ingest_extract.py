@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from briefings.facts import Actor, Place, Source
+from briefings.facts import Actor, Fact, Place, Source
 from briefings.ingest import Proposal, propose
 from briefings.loader import load_file
 from briefings.snapshot import Snapshot
@@ -22,7 +22,7 @@ LISTED = {"sources": "sources", "places": "places", "actors": "actors"}
 def names_only(path: Path) -> Snapshot:
     """The situation's names (sources, places, actors) and none of its recorded facts."""
     file = load_file(path)
-    names = {k: f for k, f in file.facts.items() if isinstance(f, (Source, Place, Actor))}
+    names: dict[str, Fact] = {k: f for k, f in file.facts.items() if isinstance(f, (Source, Place, Actor))}
     return Snapshot(file.situation, names)
 
 

@@ -9,6 +9,7 @@ import asyncio
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import discord
 import pytest
@@ -263,7 +264,9 @@ def test_discord_client_sends_no_mentions(service: tuple[asyncio.Runner, Briefin
         return adapter.client.allowed_mentions
 
     mentions = runner.run(build())
-    assert mentions is not None and mentions.to_dict() == {"parse": []}
+    assert mentions is not None
+    payload: dict[str, Any] = dict(mentions.to_dict())
+    assert payload == {"parse": []}
 
 
 def test_discord_titles_and_headings_escape_mentions() -> None:

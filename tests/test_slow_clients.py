@@ -16,6 +16,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -133,7 +134,7 @@ async def timed(request: Awaitable[httpx.Response]) -> tuple[httpx.Response, flo
 
 async def test_trickling_connections_do_not_take_the_endpoint_down(served: Served) -> None:
     port = int(served.url.rsplit(":", 1)[1])
-    stop, closed = asyncio.Event(), []
+    stop, closed = asyncio.Event(), list[bool]()
     slow = [asyncio.create_task(trickle(port, n % 2 == 1, stop, closed)) for n in range(TRICKLERS)]
     try:
         await asyncio.sleep(1.5)  # every slow client connected and trickling
@@ -179,9 +180,10 @@ async def test_slow_clients_on_the_health_port_are_bounded_and_closed(
     stop = asyncio.Event()
     up: asyncio.Future[Serving] = asyncio.get_running_loop().create_future()
     task = asyncio.create_task(serve(settings, "discord", stop=stop, ready=up.set_result))
-    halt, closed = asyncio.Event(), []
+    halt, closed = asyncio.Event(), list[bool]()
     try:
-        done, _ = await asyncio.wait({task, up}, timeout=30, return_when=asyncio.FIRST_COMPLETED)
+        waiting: set[asyncio.Future[Any]] = {task, up}
+        done, _ = await asyncio.wait(waiting, timeout=30, return_when=asyncio.FIRST_COMPLETED)
         assert up in done, task.result() if task in done else "not ready in time"
         serving = up.result()
         assert serving.health_server is not None and serving.health_port

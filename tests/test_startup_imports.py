@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TypedDict
 
 import pytest
 
@@ -52,14 +53,20 @@ print(json.dumps({"code": code, "out": out.getvalue(), "loaded": sorted(loaded)}
 """
 
 
-def loaded_by(tmp_path: Path, *args: str) -> dict[str, object]:
+class Probed(TypedDict):
+    code: int
+    out: str
+    loaded: list[str]
+
+
+def loaded_by(tmp_path: Path, *args: str) -> Probed:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFING_", "SLACK_", "DISCORD_"))}
     env |= {"BRIEFING_DATABASE_URL": f"sqlite:///{tmp_path / 'b.db'}", "BRIEFING_SEEDS": str(SEEDS)}
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *args], env=env, cwd=tmp_path, text=True, capture_output=True, timeout=120
     )
     assert done.returncode == 0, done.stderr
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result: Probed = json.loads(done.stdout.strip().splitlines()[-1])
     return result
 
 
@@ -69,14 +76,14 @@ def test_answering_on_an_existing_database_loads_nothing_heavy(tmp_path: Path, c
     assert first["code"] == 0 and "At least 70 killed" in str(first["out"])
     again = loaded_by(tmp_path, "ask", command)
     assert again["code"] == 0, again["out"]
-    assert not {*HEAVY, OTHER_DATABASE} & set(again["loaded"]), set(again["loaded"])  # type: ignore[arg-type]
+    assert not {*HEAVY, OTHER_DATABASE} & set(again["loaded"]), set(again["loaded"])
 
 
 def test_a_chart_loads_the_chart_library_and_nothing_else_heavy(tmp_path: Path) -> None:
     loaded_by(tmp_path, "ask", "/update toll killed=90 source=SOHR as_of=2025-03-08")
     charted = loaded_by(tmp_path, "ask", "/toll chart")
     assert "chart saved to" in str(charted["out"])
-    loaded = set(charted["loaded"])  # type: ignore[arg-type]
+    loaded = set(charted["loaded"])
     assert "matplotlib" in loaded
     assert not (set(HEAVY) - {"matplotlib"}) & loaded
 
@@ -86,4 +93,4 @@ def test_a_read_command_loads_none_of_the_cores_other_parts(tmp_path: Path, comm
     loaded_by(tmp_path, "ask", "/toll")  # creates the database and loads the seed (situation files)
     again = loaded_by(tmp_path, "ask", command)
     assert again["code"] == 0, again["out"]
-    assert not set(ON_DEMAND) & set(again["loaded"]), set(ON_DEMAND) & set(again["loaded"])  # type: ignore[arg-type]
+    assert not set(ON_DEMAND) & set(again["loaded"]), set(ON_DEMAND) & set(again["loaded"])

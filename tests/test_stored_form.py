@@ -39,6 +39,7 @@ def test_the_stored_form_keeps_types_validation_gives() -> None:
         INPUT,
     )
     back = decode("toll", encode(toll))
+    assert isinstance(back, Toll)
     assert isinstance(back.as_of, When) and back.as_of.by and back.as_of.part is not None
     assert back.wounded is Vague.dozens and back.counts == {"displaced": 1200}
     assert back.status is toll.status and type(back.status) is type(toll.status)

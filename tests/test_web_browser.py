@@ -7,7 +7,9 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any, TypedDict
 
 import pytest
 from selenium import webdriver
@@ -39,7 +41,7 @@ WIDER = (
 
 
 @pytest.fixture
-def browser(tmp_path: Path) -> webdriver.Chrome:
+def browser(tmp_path: Path) -> Iterator[webdriver.Chrome]:
     if not (Path(CHROMIUM).exists() and Path(DRIVER).exists()):
         message = (
             "headless Chromium is not installed: apt-get install chromium chromium-driver (scripts/setup does in CI)"
@@ -57,11 +59,24 @@ def browser(tmp_path: Path) -> webdriver.Chrome:
     driver.quit()
 
 
-def look(driver: webdriver.Chrome, url: str, screenshot: Path) -> dict[str, object]:
+class Seen(TypedDict):
+    title: str
+    text: str
+    images: list[tuple[str | None, Any]]
+    scripts: int
+    links: list[str | None]
+    console: list[dict[str, Any]]
+    width: Any
+    wide: Any
+    client: Any
+
+
+def look(driver: webdriver.Chrome, url: str, screenshot: Path) -> Seen:
     """What a person sees at `url`, with the console's messages; a screenshot is kept at `screenshot`."""
     driver.get(url)
     images = driver.find_elements(By.CSS_SELECTOR, "figure img")
-    seen = {
+    log: list[dict[str, Any]] = driver.get_log("browser")  # type: ignore[no-untyped-call]
+    seen: Seen = {
         "title": driver.title,
         "text": driver.find_element(By.TAG_NAME, "body").text,
         "images": [
@@ -73,8 +88,10 @@ def look(driver: webdriver.Chrome, url: str, screenshot: Path) -> dict[str, obje
         ],
         "scripts": len(driver.find_elements(By.TAG_NAME, "script")),
         "links": [a.get_attribute("href") for a in driver.find_elements(By.TAG_NAME, "a")],
-        "console": [entry for entry in driver.get_log("browser") if entry["level"] in ("SEVERE", "WARNING")],
+        "console": [entry for entry in log if entry["level"] in ("SEVERE", "WARNING")],
         "width": driver.execute_script("return document.documentElement.scrollWidth"),
+        "wide": None,
+        "client": None,
     }
     assert driver.save_screenshot(str(screenshot))
     seen["wide"] = driver.execute_script(WIDER)
@@ -94,7 +111,7 @@ async def test_a_person_sees_the_headline_figure_with_its_source_and_the_chart(
     text = str(seen["text"])
     assert "120 killed, according to SOHR (as of Sat 8 Mar 2025 18:00)" in text, text[:1500]
     assert "[t4]" in text
-    [(alt, width)] = seen["images"]  # type: ignore[misc]
+    [(alt, width)] = seen["images"]
     assert width and int(width) > 100, "the chart image did not load"
     assert alt and "SOHR" in str(alt)
     assert seen["console"] == []
@@ -113,5 +130,5 @@ async def test_hostile_fact_text_shows_as_text_in_the_browser(
         seen = await asyncio.to_thread(look, browser, f"{base(serving)}/s/{SLUG}", tmp_path / "hostile.png")
     assert hostile in str(seen["text"])
     assert seen["scripts"] == 0
-    assert not [link for link in seen["links"] if "evil.example" in str(link)]  # type: ignore[union-attr]
+    assert not [link for link in seen["links"] if "evil.example" in str(link)]
     assert seen["console"] == []

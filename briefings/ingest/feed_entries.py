@@ -32,7 +32,7 @@ class NotAFeed(ValueError):
 
 def read_feed(body: bytes, newest: int) -> list[FeedEntry]:
     """The feed's `newest` entries, newest first; NotAFeed when it has none to read and is broken or not a feed."""
-    import feedparser  # type: ignore[import-untyped]
+    import feedparser
 
     parsed = feedparser.parse(body)
     found = [entry for entry in map(_entry, parsed.entries) if entry is not None]

@@ -11,7 +11,7 @@ import itertools
 import json
 import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 from aiohttp import WSMsgType, web
 
@@ -66,7 +66,7 @@ class FakeSlack:
 
     # ---- lifecycle and addresses
 
-    async def start(self) -> FakeSlack:
+    async def start(self) -> Self:
         app = web.Application()
         app.router.add_route("*", "/api/{method}", self._api)
         app.router.add_post("/respond/{name}", self._respond)
