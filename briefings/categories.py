@@ -82,3 +82,31 @@ def unknown_categories(situation: Situation, names: list[str]) -> list[str]:
     """Of `names`, those that are neither known nor declared by the situation."""
     known = categories(situation)
     return [name for name in names if name not in known]
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").split())
+
+
+def spellings(situation: Situation) -> dict[str, str]:
+    """How a category may be named (its name, label or short word, any case) -> its name."""
+    found: dict[str, str] = {}
+    for c in categories(situation).values():
+        for text in (c.label, c.short, c.name):  # the name last: it always names its own category
+            found[_flat(text)] = c.name
+    return found
+
+
+def named(situation: Situation, text: str) -> str | None:
+    """The category `text` names exactly (`civilians`, `Displaced`, `schools damaged`), if any."""
+    return spellings(situation).get(_flat(text))
+
+
+def leading(situation: Situation, text: str) -> tuple[str, str, str] | None:
+    """When the first words of `text` name a category: its name, those words and the rest of the text."""
+    words = text.split()
+    for size in range(min(len(words), 4), 0, -1):
+        name = named(situation, " ".join(words[:size]))
+        if name is not None:
+            return name, " ".join(words[:size]), " ".join(words[size:])
+    return None

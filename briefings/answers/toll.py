@@ -197,7 +197,7 @@ def answer(snapshot: Snapshot, place_text: str = "") -> Reply:
     top = headline(snapshot)
     sections = [Section(None, [line(*top.full), *(line(*parts) for parts in lead_lines(snapshot, top))])]
     used: list[Fact] = list(top.facts)
-    for scope in _scopes(snapshot, latest_tolls(snapshot).places()):
+    for scope in scope_order(snapshot, latest_tolls(snapshot).places()):
         lines, shown = scope_lines(snapshot, scope)
         if scope is None:
             lines += toll_claims(snapshot)
@@ -231,7 +231,7 @@ def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
         sections.append(Section(None, [*intro, line(*top.full), *(line(*p) for p in lead_lines(snapshot, top))]))
         used += top.facts
         name = snapshot.name_of(target)
-        for scope in _scopes(snapshot, set(inside(target))):
+        for scope in scope_order(snapshot, set(inside(target))):
             lines, shown = scope_lines(snapshot, scope)
             heading = name if scope == target else f"Inside {name}: {snapshot.name_of(scope or '')}"
             sections.append(Section(heading, lines + disagreement(snapshot, scope)))
@@ -259,7 +259,7 @@ def _for_place(snapshot: Snapshot, place_key: str) -> Reply:
     return Reply(f"{title_of(snapshot, overall.category)}: {place.name}", sections, footer(snapshot, used))
 
 
-def _scopes(snapshot: Snapshot, places: set[str | None]) -> list[str | None]:
+def scope_order(snapshot: Snapshot, places: set[str | None]) -> list[str | None]:
     """Whole situation first, then places outer before inner, larger figures first."""
     tree = place_tree(snapshot)
     index = latest_tolls(snapshot)

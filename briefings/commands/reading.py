@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import asyncio
 
-from briefings.answers import toll
+from briefings.answers import tollcategory
+from briefings.categories import leading
 from briefings.commands.context import Context
 from briefings.commands.parse import Request
 from briefings.commands.table import COMMANDS
@@ -38,8 +39,14 @@ async def toll_command(ctx: Context, request: Request) -> Reply:
 
         # drawn in a worker thread: a chart takes a good part of a second, other answers should not wait
         snapshot = await ctx.snapshot()
+        asked = leading(snapshot.situation, " ".join(request.words[1:]))
+        if asked is not None:
+            return problem(
+                "/toll chart draws every category; it takes a place only.",
+                line("For one category's figures: ", untrusted(f"/toll {asked[1]} {asked[2]}".strip(), strong=True)),
+            )
         return await asyncio.to_thread(chart.answer, snapshot, " ".join(request.words[1:]))
-    return _no_options(request) or toll.answer(await ctx.snapshot(), request.rest)
+    return _no_options(request) or tollcategory.answer(await ctx.snapshot(), request.rest)
 
 
 async def reactions_command(ctx: Context, request: Request) -> Reply:
