@@ -1,8 +1,9 @@
 """Questions in plain words -> the command that answers them, deterministically and offline.
 
-`interpret("how many were killed in Springfeld?", snapshot)` is `/toll Springfield`. Places and actors are found by any
-spelling the situation knows (and close misspellings), days by the timeline's own reader, "since" by
-/whatchanged's. When the words do not say clearly enough, `not_understood` says so and suggests commands.
+`interpret("how many were killed in Springfeld?", snapshot)` is `/toll Springfield`, "how many displaced in
+Springfeld?" `/toll displaced Springfield`. Places and actors are found by any spelling the situation knows (and
+close misspellings), days by the timeline's own reader, "since" by /whatchanged's. When the words do not say
+clearly enough, `not_understood` says so and suggests commands.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from briefings.answers.timeline import DayError, items, parse_day
+from briefings.categories import category, spellings
 from briefings.commands.parse import Request
 from briefings.examples import filled
 from briefings.names import NameIndex, normalize
@@ -53,6 +55,8 @@ HELP_PHRASES = ("help", "what can you do", "how do i", "how does this work", "co
 QUESTION_EXAMPLES = ("how many were killed in {place}?", "what did {actor} say?", "what happened on {weekday}?")
 """Questions `not_understood` suggests, in the channel's own situation."""
 MAX_GRAM = 5
+CATEGORY_WORDS = {"civilian": "civilians", "injuries": "injured", "abducted": "kidnapped"}
+"""Words a question may name a known category by, beside its name, label and short word."""
 FUZZY_CUTOFF = 84.0
 _MONTHS = _set("jan feb mar apr may jun jul aug sep sept oct nov dec")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -174,6 +178,28 @@ def _find_day(found: Found, snapshot: Snapshot, now: datetime) -> None:
         found.used |= set(range(start, end))
 
 
+def _find_category(found: Found, snapshot: Snapshot) -> str | None:
+    """The toll category the unused words name, other than killed (a toll question's own): `civilians`,
+    `displaced`, a situation's own (`schools damaged`). Of several, one that is no part of killed
+    ("security forces kidnapped": kidnapped)."""
+    situation = snapshot.situation
+    own = spellings(situation)
+    known = {**{w: n for w, n in CATEGORY_WORDS.items() if n in own.values()}, **own}
+    named: list[str] = []
+    for start, end in _grams(found.words, found.used):
+        gram = " ".join(found.words[start:end])
+        name = known.get(gram) or (known.get(gram[:-1]) if gram.endswith("s") and len(gram) > 4 else None)
+        if name and name != "killed" and name not in named:
+            named.append(name)
+    whole = [n for n in named if category(situation, n).part_of is None]
+    return next(iter(whole or named), None)
+
+
+def _toll(place_name: str | None, category_name: str | None) -> Request:
+    """`/toll [category] [place]`."""
+    return Request("toll", [w for w in (category_name, place_name) if w])
+
+
 def _has(words: set[str], vocabulary: frozenset[str]) -> bool:
     return bool(words & vocabulary)
 
@@ -192,21 +218,26 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
     actor = _find_name(found, snapshot.actors)
     place_name = snapshot.places.name(place) if place else None
     actor_name = snapshot.actors.name(actor) if actor else None
+    asked = _find_category(found, snapshot)
     if actor and len(snapshot.actors.matching(found.typed["actor"], close=False)) > 1:
         actor_name = found.typed["actor"]  # the words fit several actors: /reactions shows them all and says so
     if _has(words, CHART_WORDS) or "over time" in flat:
         return Request("toll", ["chart", *([place_name] if place_name else [])])
     new = bool(words & (NEW_WORDS - {"since"})) or found.since is not None  # "since Assad fell" is not a time
     if new and found.since is None and words & {"latest", "updated"} and _has(words, TOLL_WORDS):
-        return Request("toll", [place_name] if place_name else [])  # "the latest death toll"
+        return _toll(place_name, asked)  # "the latest death toll"
     if new and place_name:  # what is new about one place: that place
-        return Request("toll" if _has(words, TOLL_WORDS) or "how many" in flat else "where", [place_name])
+        return (
+            _toll(place_name, asked)
+            if _has(words, TOLL_WORDS) or "how many" in flat
+            else Request("where", [place_name])
+        )
     if new:
         return Request("whatchanged", options={"since": found.since} if found.since else {})
     if _has(words, SAY_WORDS):
         return Request("reactions", [actor_name] if actor_name else [])
     if _has(words, TOLL_WORDS) or "how many" in flat:
-        return Request("toll", [place_name] if place_name else [])
+        return _toll(place_name, asked)
     if _has(words, SOURCE_WORDS) or "come from" in flat or "who reports" in flat:
         return Request("sources")
     if found.day:
