@@ -10,6 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
 
+from briefings.categories import category
 from briefings.facts import Actor, Event, Measure, Place, Reaction, Source, Sourced, Toll
 from briefings.snapshot import Snapshot
 
@@ -37,10 +38,11 @@ def _most(snapshot: Snapshot, counts: Counter[str], known: list[str]) -> str | N
 
 
 def _work_out(snapshot: Snapshot) -> Names:
-    places, actors, sources = Counter[str](), Counter[str](), Counter[str]()
+    places, actors, sources, kinds = Counter[str](), Counter[str](), Counter[str](), Counter[str]()
     for _, toll in snapshot.all(Toll):
         if toll.place:
             places[toll.place] += 100  # a place with a toll makes the best example: every command answers it
+        kinds.update(name for name in toll.given() if name != "killed")  # killed: the toll's own
     for _, fact in snapshot.all(Sourced):
         sources.update(fact.sources)
         if isinstance(fact, Event | Measure):
@@ -57,6 +59,8 @@ def _work_out(snapshot: Snapshot) -> Names:
         values["actor"] = snapshot.name_of(actor)
     if source:
         values["source"] = snapshot.source_label(source)
+    if kinds:  # the category most figures give, as one types it
+        values["category"] = category(snapshot.situation, max(kinds, key=lambda k: (kinds[k], -len(k)))).short
     days = [f.when.day for _, f in snapshot.all(Event) if not f.when.month_only]
     if days:
         latest = max(days)

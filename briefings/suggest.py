@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
+from briefings.categories import categories
 from briefings.commands.table import COMMANDS
-from briefings.facts import Actor, Place, Source
+from briefings.facts import Actor, Place, Source, Toll
 from briefings.names import NameIndex, normalize
 from briefings.snapshot import Snapshot
 
@@ -23,6 +24,7 @@ class Suggesting(StrEnum):
     source = "source"
     situation = "situation"
     command = "command"
+    category = "category"
 
 
 NAMED = (Suggesting.place, Suggesting.actor, Suggesting.source)
@@ -50,7 +52,13 @@ def matches(index: NameIndex, entries: Iterable[tuple[str, str, Sequence[str]]],
 
 
 def names(snapshot: Snapshot, kind: Suggesting, typed: str) -> list[str]:
-    """Names of places, actors or sources in `snapshot` that fit `typed`."""
+    """Names of places, actors or sources in `snapshot` that fit `typed`; for a toll category, those its
+    claims give figures for (as one types them)."""
+    if kind is Suggesting.category:
+        given = {name for _, toll in snapshot.all(Toll) for name in toll.given()}
+        shorts = [c.short for c in categories(snapshot.situation).values() if c.name in given]
+        wanted = normalize(typed)
+        return [s for s in shorts if normalize(s).startswith(wanted) or f" {wanted}" in f" {normalize(s)}"][:SHOWN]
     named: list[tuple[str, Place | Actor | Source]]
     if kind is Suggesting.place:
         index, named = snapshot.places, [*snapshot.all(Place)]

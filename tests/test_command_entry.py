@@ -117,3 +117,9 @@ async def test_discord_has_the_entry_group_under_its_configured_name(
     finally:
         await adapter.stop()
         await briefings.close()
+
+
+async def test_the_entry_command_takes_a_toll_category(bot: Bot) -> None:
+    civilians = await answer(bot, "/briefing toll civilians")
+    assert "Civilians killed" in civilians and "4 civilians killed" in civilians and "48 killed" not in civilians
+    assert "No source has given a figure for displaced" in await answer(bot, "/briefing toll displaced")

@@ -12,7 +12,7 @@ from briefings.commands.parse import parse
 from briefings.commands.table import COMMANDS
 from briefings.reply import Reply
 from tests.fakes_discord import APP_ID, GUILD_ID, MOD_ROLE
-from tests.test_discord import Running, bot, fake  # noqa: F401  (fixtures)
+from tests.test_discord import Running, bot, embed_text, fake  # noqa: F401  (fixtures)
 
 Json = dict[str, Any]
 FREE_TEXT = {"fields", "args", "text"}
@@ -104,3 +104,12 @@ async def test_every_table_command_hands_its_options_to_the_core(bot: Running) -
         for word in words if not FREE_TEXT & set(values) else ():  # else typed in the free text
             chosen = [o for o in shown.get("options", []) if word in {c["value"] for c in o.get("choices", [])}]
             assert chosen or re.search(rf"\b{word}\b", text), (name, word, text)
+
+
+async def test_toll_takes_a_category_typed_or_chosen_from_those_with_figures(bot: Running) -> None:  # noqa: F811
+    civilians = embed_text(await bot.ask("toll", {"category": "civilians"}))
+    assert "Civilians killed" in civilians and "4 civilians killed" in civilians and "48 killed" not in civilians
+    wounded = embed_text(await bot.ask("briefing toll", {"category": "wounded", "place": "Jabla"}))
+    assert "No figure for wounded has been reported for Jableh itself" in wounded
+    body = await bot.fake.interact(bot.fake.autocomplete("toll", "category", "ki"))
+    assert [choice["value"] for choice in body["data"]["choices"]] == ["killed", "kidnapped"]

@@ -59,7 +59,7 @@ def test_a_long_reply_keeps_whole_entries_and_counts_the_rest() -> None:
 @pytest.mark.parametrize(
     ("text", "hint"),
     [
-        ("/toll", "ask for one at a time: /toll [place]"),
+        ("/toll", "ask for one at a time: /toll [category] [place]"),
         ("/whatchanged since=2025-03-01", "ask for one at a time: /whatchanged [since="),
         ("/digest preview", "too long to show here in full"),
         ("/sources", "too long to show here in full"),

@@ -215,12 +215,12 @@ async def test_sources_shows_the_label_other_answers_cite(ask: Ask) -> None:
 async def test_help(ask: Ask) -> None:
     reply, text = await ask("/help")
     assert reply.ok
-    for name in ("/brief", "/toll [place]", "/reactions [actor]", "/timeline [day]", "/where", "/sources"):
+    for name in ("/brief", "/toll [category] [place]", "/reactions [actor]", "/timeline [day]", "/where", "/sources"):
         assert name in text
     assert "/situation use" not in text  # readers are not shown moderators' commands
     reply, text = await ask("/help toll")
     assert reply.ok and reply.title == "/toll"
-    assert "Usage: /toll [place]" in text and "Example: /toll Jableh" in text
+    assert "Usage: /toll [category] [place]" in text and "Example: /toll Jableh" in text
     reply, text = await ask("/help /TOLL")
     assert reply.ok and reply.title == "/toll"
 

@@ -170,7 +170,7 @@ async def bot_on_each_store(database_url: str, fake_slack: FakeSlack) -> AsyncIt
         ("/where", ["Latakia province", "Jableh (city)"]),
         ("/sources", ["Syrian Observatory for Human Rights", "Reuters"]),
         ("/brief", ["Clashes on Syria's coast", "At least 70 killed"]),
-        ("/help", ["Commands", "/toll [place]"]),
+        ("/help", ["Commands", "/toll [category] [place]"]),
         ("/situations", ["syria-coast-2025-03"]),
         ("/history t1", ["History of t1", "loaded by seed"]),
         ("/whatchanged", ["50 facts loaded"]),

@@ -92,8 +92,9 @@ USAGES: dict[str, Usage] = {
     "brief": Usage(),
     "toll": Usage(
         (
+            word("category", "One category on its own: civilians, displaced …", suggest=Suggesting.category),
             word("place", "A place, for its own figures (any common spelling)", suggest=Suggesting.place),
-            Option("chart", "A chart of the toll over time", kind=bool, placed=Placed.flag),
+            Option("chart", "A chart of the toll over time (every category)", kind=bool, placed=Placed.flag),
         )
     ),
     "reactions": Usage((word("actor", "A government, official or body", suggest=Suggesting.actor),)),

@@ -110,10 +110,10 @@ _TABLE = (
     ),
     Command(
         "toll",
-        "/toll [place] · /toll chart [place]",
-        "Deaths and injuries: each source's latest figures, where they differ, and per place; a chart over time.",
+        "/toll [category] [place] · /toll chart [place]",
+        "Deaths, injuries and other counts: each source's latest figures by place or category; a chart over time.",
         f"{_READING}:toll_command",
-        examples=("/toll", "/toll {place}", "/toll chart", "/toll chart {place}"),
+        examples=("/toll", "/toll {place}", "/toll {category}", "/toll chart", "/toll chart {place}"),
         pure=True,
     ),
     Command(
