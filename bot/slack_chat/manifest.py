@@ -48,7 +48,7 @@ def shorter(text: str, limit: int = 100) -> str:
 
 
 def entry_hint() -> str:
-    return "toll [category] [place] | reactions [actor] | timeline [day] | update toll … | add KIND … | help [command]"
+    return "toll [place] | reactions [actor] | timeline [day] | update toll … | add KIND … | help [command]"
 
 
 def slash_commands(entry: str, short: bool, url: str) -> list[dict[str, Any]]:
