@@ -54,7 +54,7 @@ TABLE: list[tuple[str, Request]] = [
     ("any victims in Beit Anan?", cmd("toll", "Beit Anan")),
     ("number of wounded in Al-Qardaha", cmd("toll", "wounded", "Qardaha")),
     ("how many security forces were kidnapped in Qardaha?", cmd("toll", "kidnapped", "Qardaha")),
-    ("how many injuries in Jableh?", cmd("toll", "injured", "Jableh")),
+    ("how many injuries in Jableh?", cmd("toll", "wounded", "Jableh")),  # the seed counts wounded, not injured
     # who said what, by any name of an actor
     ("what did Turkey say?", cmd("reactions", "Turkey")),
     ("what did Ankara say about the clashes?", cmd("reactions", "Turkey")),

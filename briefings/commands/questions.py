@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from briefings.answers.timeline import DayError, items, parse_day
-from briefings.categories import category, spellings
 from briefings.commands.parse import Request
+from briefings.commands.question_categories import asked_category
 from briefings.examples import filled
 from briefings.names import NameIndex, normalize
 from briefings.reply import Outcome, Reply, Section, line, untrusted
@@ -55,8 +55,6 @@ HELP_PHRASES = ("help", "what can you do", "how do i", "how does this work", "co
 QUESTION_EXAMPLES = ("how many were killed in {place}?", "what did {actor} say?", "what happened on {weekday}?")
 """Questions `not_understood` suggests, in the channel's own situation."""
 MAX_GRAM = 5
-CATEGORY_WORDS = {"civilian": "civilians", "injuries": "injured", "abducted": "kidnapped"}
-"""Words a question may name a known category by, beside its name, label and short word."""
 FUZZY_CUTOFF = 84.0
 _MONTHS = _set("jan feb mar apr may jun jul aug sep sept oct nov dec")
 _WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
@@ -178,23 +176,6 @@ def _find_day(found: Found, snapshot: Snapshot, now: datetime) -> None:
         found.used |= set(range(start, end))
 
 
-def _find_category(found: Found, snapshot: Snapshot) -> str | None:
-    """The toll category the unused words name, other than killed (a toll question's own): `civilians`,
-    `displaced`, a situation's own (`schools damaged`). Of several, one that is no part of killed
-    ("security forces kidnapped": kidnapped)."""
-    situation = snapshot.situation
-    own = spellings(situation)
-    known = {**{w: n for w, n in CATEGORY_WORDS.items() if n in own.values()}, **own}
-    named: list[str] = []
-    for start, end in _grams(found.words, found.used):
-        gram = " ".join(found.words[start:end])
-        name = known.get(gram) or (known.get(gram[:-1]) if gram.endswith("s") and len(gram) > 4 else None)
-        if name and name != "killed" and name not in named:
-            named.append(name)
-    whole = [n for n in named if category(situation, n).part_of is None]
-    return next(iter(whole or named), None)
-
-
 def _toll(place_name: str | None, category_name: str | None) -> Request:
     """`/toll [category] [place]`."""
     return Request("toll", [w for w in (category_name, place_name) if w])
@@ -218,7 +199,7 @@ def interpret(text: str, snapshot: Snapshot, now: datetime | None = None) -> Req
     actor = _find_name(found, snapshot.actors)
     place_name = snapshot.places.name(place) if place else None
     actor_name = snapshot.actors.name(actor) if actor else None
-    asked = _find_category(found, snapshot)
+    asked = asked_category([" ".join(found.words[a:b]) for a, b in _grams(found.words, found.used)], snapshot)
     if actor and len(snapshot.actors.matching(found.typed["actor"], close=False)) > 1:
         actor_name = found.typed["actor"]  # the words fit several actors: /reactions shows them all and says so
     if _has(words, CHART_WORDS) or "over time" in flat:
