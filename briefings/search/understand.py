@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from briefings.answers.common import unknown_name
+from briefings.categories import leading
 from briefings.commands import questions
 from briefings.commands.parse import Request
 from briefings.names import normalize
@@ -89,14 +90,14 @@ def _as_typed(name: str, typed: str) -> str:
 def _unplaced(text: str, snapshot: Snapshot, request: Request | None, typed: str) -> Reply | None:
     """`I don't know a place called “Atlantis”` when the question names one the situation does not have."""
     words = text.split()
-    if request is None or not request.words or request.words == ["chart"]:
+    unplaced = None if request is None else _without_place(request, snapshot)
+    if request is None or unplaced is not None:
         for i, word in enumerate(words[:-1]):
             name = _name_after(words[i + 1 :], snapshot) if word in _AFTER_PLACE else None
             if name:
                 name = _as_typed(name, typed)
-                return _unknown(
-                    "place", name, f"/{request.name} {name}" if request else f"a question about {name}", snapshot
-                )
+                reading = " ".join([f"/{request.name}", *unplaced, name]) if request and unplaced is not None else ""
+                return _unknown("place", name, reading or f"a question about {name}", snapshot)
     said = _SAID.search(text)
     if said and (request is None or (request.name == "reactions" and not request.words)):
         name = _as_typed(said.group(1).strip(), typed)
@@ -105,8 +106,20 @@ def _unplaced(text: str, snapshot: Snapshot, request: Request | None, typed: str
     return None
 
 
+def _without_place(request: Request, snapshot: Snapshot) -> list[str] | None:
+    """The command's words when it names no place (`chart`, a toll category: `[]`, `["wounded"]`), else None."""
+    words = list(request.words)
+    if words[:1] == ["chart"]:
+        words = words[1:]
+    asked = leading(snapshot.situation, " ".join(words)) if request.name == "toll" and words else None
+    if asked is not None and not asked[2]:
+        return [*request.words[: len(request.words) - len(words)], asked[1]]
+    return None if words else list(request.words)
+
+
 def _name_after(rest: list[str], snapshot: Snapshot) -> str | None:
-    """The words after `in`: a name the situation does not know, or None (a known name, a day, a plain word)."""
+    """The words after `in`: a name the situation does not know, or None (a known name, a day, a plain word).
+    An actor that is no place (`in X`, where X only reacted) is not a place here: its name is given."""
     rest = rest[1:] if rest and rest[0] == "the" else rest
     taken = []
     for word in rest[:3]:
@@ -118,7 +131,11 @@ def _name_after(rest: list[str], snapshot: Snapshot) -> str | None:
     name = " ".join(taken)
     for size in range(len(taken), 0, -1):
         gram = " ".join(taken[:size])
-        if any(ix.find(gram) for ix in (snapshot.places, snapshot.actors, snapshot.sources)):
+        if snapshot.places.find(gram):
+            return None
+        if snapshot.actors.exact(gram):
+            return gram
+        if snapshot.actors.find(gram) or snapshot.sources.find(gram):
             return None
     return name
 
@@ -133,4 +150,8 @@ def _unknown(what: str, name: str, reading: str, snapshot: Snapshot) -> Reply:
         untrusted(f"“{name}”"),
         f" is not a{'n' if what[0] in 'aeiou' else ''} {what} I know here.",
     )
+    actor = snapshot.actors.exact(name) if what == "place" else None
+    if actor is not None:  # `in X`, where X is an actor that only reacted
+        other = snapshot.actors.name(actor)
+        note = line(*note.spans, " It is an actor here: ", untrusted(f"/reactions {other}", strong=True), ".")
     return replace(reply, sections=[Section(None, [note]), *reply.sections])
