@@ -97,16 +97,12 @@ def spellings(situation: Situation) -> dict[str, str]:
     return found
 
 
-def named(situation: Situation, text: str) -> str | None:
-    """The category `text` names exactly (`civilians`, `Displaced`, `schools damaged`), if any."""
-    return spellings(situation).get(_flat(text))
-
-
 def leading(situation: Situation, text: str) -> tuple[str, str, str] | None:
-    """When the first words of `text` name a category: its name, those words and the rest of the text."""
-    words = text.split()
+    """When the first words of `text` name a category (`civilians`, `Displaced`, `schools damaged`): its name,
+    those words and the rest of the text."""
+    known, words = spellings(situation), text.split()
     for size in range(min(len(words), 4), 0, -1):
-        name = named(situation, " ".join(words[:size]))
+        name = known.get(_flat(" ".join(words[:size])))
         if name is not None:
             return name, " ".join(words[:size]), " ".join(words[size:])
     return None

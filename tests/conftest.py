@@ -146,6 +146,15 @@ async def discord_bot(fake_discord: FakeDiscord, database_url: str) -> AsyncIter
 
 
 @pytest.fixture
+async def discord_bot_sqlite(fake_discord: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
+    """The same on SQLite only, for tests of what does not depend on the database."""
+    from tests.test_discord import running
+
+    async for bot in running(fake_discord, sqlite_url):
+        yield bot
+
+
+@pytest.fixture
 def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     for key in list(os.environ):
         if key.startswith("BRIEFING_"):

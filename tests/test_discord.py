@@ -56,6 +56,11 @@ class Running:
         return len((await self.briefings.store.snapshot(slug)).all(Toll))
 
 
+def inputs_of(form: Json) -> dict[str, Json]:
+    """The modal's text inputs by custom id, in order."""
+    return {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
+
+
 def embed_text(body: Json) -> str:
     """Everything shown in a callback's or message's embeds."""
     data = body.get("data", body)

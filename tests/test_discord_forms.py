@@ -4,33 +4,21 @@ through the core as the moderator, and an invalid value is answered naming the f
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from briefings.facts import Event
-from tests.fakes_discord import CHANNEL_ID, FakeDiscord
-from tests.test_discord import EPHEMERAL, MEMBER, MODERATOR, MODERATOR_BY_ROLE, Running, embed_text, running
+from tests.fakes_discord import CHANNEL_ID
+from tests.test_discord import EPHEMERAL, MEMBER, MODERATOR, MODERATOR_BY_ROLE, Running, embed_text, inputs_of
 
 Json = dict[str, Any]
 TEXT = "Gunmen attacked an army checkpoint near Qardaha"
 
 
 @pytest.fixture
-def fake(fake_discord: FakeDiscord) -> FakeDiscord:
-    return fake_discord
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
-    async for value in running(fake, sqlite_url):
-        yield value
-
-
-def inputs_of(form: Json) -> dict[str, Json]:
-    """The modal's text inputs by custom id, in order."""
-    return {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
+def bot(discord_bot_sqlite: Running) -> Running:
+    return discord_bot_sqlite
 
 
 async def event_texts(bot: Running) -> list[str]:

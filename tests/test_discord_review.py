@@ -6,7 +6,7 @@ forms: tests/test_discord_review_edit.py."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import discord
@@ -14,9 +14,9 @@ import pytest
 
 from briefings.facts import Toll
 from briefings.store.proposals import ProposalQueue
-from tests.fakes_discord import CHANNEL_ID, FakeDiscord
+from tests.fakes_discord import CHANNEL_ID
 from tests.local_site import LocalSite, Page
-from tests.test_discord import EPHEMERAL, MEMBER, MODERATOR, Running, embed_text, running
+from tests.test_discord import EPHEMERAL, MEMBER, MODERATOR, Running, embed_text
 
 Json = dict[str, Any]
 ARTICLE = (
@@ -36,14 +36,8 @@ PAGE = b"""<!doctype html><html lang="en"><head><title>Coast count rises again</
 
 
 @pytest.fixture
-def fake(fake_discord: FakeDiscord) -> FakeDiscord:
-    return fake_discord
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
-    async for value in running(fake, sqlite_url):
-        yield value
+def bot(discord_bot_sqlite: Running) -> Running:
+    return discord_bot_sqlite
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ decided there; cards answering after a restart; /review typed; the lower-figure 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
@@ -19,14 +18,8 @@ RUN = "f3-2503081200"
 
 
 @pytest.fixture
-def fake(fake_discord: FakeDiscord) -> FakeDiscord:
-    return fake_discord
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
-    async for value in running(fake, sqlite_url):
-        yield value
+def bot(discord_bot_sqlite: Running) -> Running:
+    return discord_bot_sqlite
 
 
 async def test_cards_posted_to_a_channel_carry_their_buttons_and_are_decided_there(bot: Running) -> None:
@@ -48,10 +41,10 @@ async def test_cards_posted_to_a_channel_carry_their_buttons_and_are_decided_the
     assert clicked["data"]["components"] == [] and 1200 in await killed(bot)
 
 
-async def test_cards_still_answer_after_a_restart(fake: FakeDiscord, sqlite_url: str) -> None:
-    async for before in running(fake, sqlite_url):
+async def test_cards_still_answer_after_a_restart(fake_discord: FakeDiscord, sqlite_url: str) -> None:
+    async for before in running(fake_discord, sqlite_url):
         cards = await propose(before)
-    async for after in running(fake, sqlite_url):  # a new client: nothing kept from the first but the database
+    async for after in running(fake_discord, sqlite_url):  # a new client: nothing kept from the first but the database
         _, clicked = await click(after, card_for(cards, "toll"), "Accept")
         assert clicked["type"] == 7 and "Accepted by user111" in embed_text(clicked)
         assert 1200 in await killed(after)

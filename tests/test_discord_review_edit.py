@@ -5,7 +5,6 @@ proposal with the moderator's changes; a refused value names the field."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from dataclasses import replace
 from typing import Any
 
@@ -14,8 +13,8 @@ import pytest
 from briefings.facts import Actor, Event, Reaction
 from briefings.store.proposals import ProposalQueue
 from briefings.values import Status
-from tests.fakes_discord import CHANNEL_ID, FakeDiscord
-from tests.test_discord import MODERATOR, Running, embed_text, running
+from tests.fakes_discord import CHANNEL_ID
+from tests.test_discord import MODERATOR, Running, embed_text, inputs_of
 from tests.test_discord_review import card_for, click, killed, outcome, pending, propose
 
 Json = dict[str, Any]
@@ -25,19 +24,8 @@ REACTION = "Turkey condemned the attacks on Saturday, the Syrian Observatory for
 
 
 @pytest.fixture
-def fake(fake_discord: FakeDiscord) -> FakeDiscord:
-    return fake_discord
-
-
-@pytest.fixture
-async def bot(fake: FakeDiscord, sqlite_url: str) -> AsyncIterator[Running]:
-    async for value in running(fake, sqlite_url):
-        yield value
-
-
-def inputs_of(form: Json) -> dict[str, Json]:
-    """The modal's text inputs by custom id, in order."""
-    return {row["components"][0]["custom_id"]: row["components"][0] for row in form["data"]["components"]}
+def bot(discord_bot_sqlite: Running) -> Running:
+    return discord_bot_sqlite
 
 
 def number_of(card: Json) -> str:

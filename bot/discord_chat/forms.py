@@ -39,6 +39,11 @@ class Field:
         return 1000 if self.style is LONG else 100
 
 
+def room(limit: int, value: str) -> int:
+    """An input's limit, grown to fit the value it is filled in with (up to Discord's), so none is cut short."""
+    return min(max(limit, len(value)), LONGEST)
+
+
 @dataclass(frozen=True)
 class Spec:
     """A form: `name` as the plan names it (and the custom ids' prefix), the command it runs, at most 5 fields."""
@@ -111,7 +116,7 @@ class Form(discord.ui.Modal):
         self.inputs: dict[str, discord.ui.TextInput[Form]] = {}
         for field in spec.fields:
             value = (values or {}).get(field.option, "")
-            limit = min(max(field.limit, len(value)), LONGEST)
+            limit = room(field.limit, value)
             text_input: discord.ui.TextInput[Form] = discord.ui.TextInput(
                 label=field.label,
                 placeholder=field.placeholder or None,

@@ -15,17 +15,7 @@ import discord
 from bot.discord_chat import render
 from bot.discord_chat.callers import caller_for, request_id
 from bot.discord_chat.escape import inert
-from bot.discord_chat.forms import (
-    EVENT,
-    FORM_TIMEOUT,
-    LONGEST,
-    MOST_FIELDS,
-    TOLL,
-    ErrorHandler,
-    Form,
-    FormSubmit,
-    Spec,
-)
+from bot.discord_chat.forms import FORM_TIMEOUT, MOST_FIELDS, SPECS, ErrorHandler, Form, FormSubmit, room
 from briefings.access import Caller
 from briefings.reply import Reply, Section
 from briefings.reviewing import Decided, Decision, EditForm, Reviewing, action_of
@@ -37,8 +27,6 @@ STYLES = {"primary": discord.ButtonStyle.success, "danger": discord.ButtonStyle.
 CARDS_SHOWN = 10
 """Cards sent for one request (one message each); the rest wait in the queue for the next request."""
 LONG_FIELDS = frozenset({"text", "summary", "quote", "note"})
-EDIT_FORMS: dict[str, Spec] = {"toll": TOLL, "event": EVENT}
-"""The moderators' own form for a proposal of each kind; other kinds are edited in a `ProposalForm`."""
 
 Answer = Callable[[discord.Interaction, Reply, Caller, str], Awaitable[None]]
 T = TypeVar("T")
@@ -107,8 +95,8 @@ class ProposalForm(discord.ui.Modal):
                 label=name.replace("_", " ").capitalize(),
                 style=discord.TextStyle.paragraph if long else discord.TextStyle.short,
                 required=False,
-                max_length=min(max(1000, len(value)), LONGEST),
-                default=value[:LONGEST],
+                max_length=room(1000, value),
+                default=value[: room(1000, value)],
                 custom_id=f"proposal:{name}",
             )
             self.inputs[name] = text_input
@@ -203,7 +191,7 @@ class ReviewCards:
         async def submit(submitted: discord.Interaction, values: dict[str, str]) -> None:
             await self.submit(submitted, proposal, values, modal)
 
-        spec = EDIT_FORMS.get(form.kind)
+        spec = SPECS.get(form.kind)  # the moderators' own form for the kind; other kinds: a ProposalForm
         modal: Form | ProposalForm = (
             Form(spec, submit, self.on_failure, form.values, f"Edit proposal #{proposal}")
             if spec is not None

@@ -136,9 +136,10 @@ def warnings(snapshot: Snapshot, figures: list[Figure]) -> list[Part]:
 def headline(snapshot: Snapshot, place: str | None = None, category_name: str | None = None) -> Headline:
     """The headline toll for the whole situation (or one place), always with source and as-of: of the
     category asked for, else the one the headline leads with."""
-    name = lead_category(snapshot, place) if category_name is None else category_name
-    if name is not None and not has_figures(snapshot, place, name):
-        name = None
+    if category_name is None:
+        name = lead_category(snapshot, place)
+    else:
+        name = category_name if has_figures(snapshot, place, category_name) else None
     where = scopes(snapshot, name, place) if name else []
     if name is None or not where:
         return Headline(["No toll has been reported yet."], full=["No toll has been reported yet."])

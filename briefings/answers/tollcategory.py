@@ -9,7 +9,7 @@ from briefings.answers.common import footer, named_place
 from briefings.answers.figures import has_figures
 from briefings.answers.headline import headline
 from briefings.answers.hierarchy import place_tree
-from briefings.answers.latest import latest_tolls, rank
+from briefings.answers.latest import Entry, latest_tolls, rank
 from briefings.categories import categories, category, leading
 from briefings.facts import Fact
 from briefings.reply import Line, Part, Reply, Section, line, untrusted
@@ -85,12 +85,13 @@ def _answer(snapshot: Snapshot, name: str, place_key: str | None, notes: list[Li
     top = headline(snapshot, target, name)
     sections = [Section(None, [*notes, line(*top.full)])]
     used: list[Fact] = list(top.facts)
-    index = latest_tolls(snapshot)
-    places = {where for (where, _), latest in index.latest.items() if name in latest and tree.within(where, target)}
-    for scope in toll.scope_order(snapshot, places):
-        entries = [latest[name] for (where, _), latest in index.latest.items() if where == scope and name in latest]
+    by_place: dict[str | None, list[Entry]] = {}
+    for (where, _), latest in latest_tolls(snapshot).latest.items():
+        if name in latest and tree.within(where, target):
+            by_place.setdefault(where, []).append(latest[name])
+    for scope in toll.scope_order(snapshot, set(by_place)):
         lines: list[Line] = []
-        for key, claim in sorted(entries, key=lambda e: rank(snapshot, e), reverse=True):
+        for key, claim in sorted(by_place[scope], key=lambda e: rank(snapshot, e), reverse=True):
             lines += toll.claim_lines(snapshot, key, claim, only=[name])
             used.append(claim)
         heading = "Whole situation" if scope is None else snapshot.name_of(scope)

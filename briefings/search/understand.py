@@ -96,8 +96,10 @@ def _unplaced(text: str, snapshot: Snapshot, request: Request | None, typed: str
             name = _name_after(words[i + 1 :], snapshot) if word in _AFTER_PLACE else None
             if name:
                 name = _as_typed(name, typed)
-                reading = " ".join([f"/{request.name}", *unplaced, name]) if request and unplaced is not None else ""
-                return _unknown("place", name, reading or f"a question about {name}", snapshot)
+                asked = f"a question about {name}"
+                if request is not None and unplaced is not None:
+                    asked = " ".join([f"/{request.name}", *unplaced, name])
+                return _unknown("place", name, asked, snapshot)
     said = _SAID.search(text)
     if said and (request is None or (request.name == "reactions" and not request.words)):
         name = _as_typed(said.group(1).strip(), typed)

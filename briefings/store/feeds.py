@@ -15,6 +15,7 @@ from briefings.store.proposals import insert_proposals
 from briefings.store.schema import feed_entries, feeds
 from briefings.store.store import Store
 from briefings.store.upsert import dialect_insert
+from briefings.values import field_names
 
 CLAIMED, PROPOSED, ANNOUNCED, QUIET = "claimed", "proposed", "announced", "quiet"
 """Entry states: being read; proposals stored, announcement due; announced; nothing to announce."""
@@ -193,5 +194,5 @@ def _same(slug: str, url: str) -> tuple[Any, Any]:
 
 
 def _fields(row: Any, kind: type) -> dict[str, Any]:
-    names = kind.__dataclass_fields__  # type: ignore[attr-defined]
+    names = field_names(kind)
     return {name: value for name, value in row._mapping.items() if name in names}
